@@ -1,0 +1,27 @@
+"""The DuckDB store: every SQL statement of the project lives in this package.
+
+`connection` opens and upgrades the file, `writes` stores pipeline output, `queries` answers
+the questions the pages ask (aggregated in DuckDB, returned as small DataFrames).
+"""
+
+from analysis.store.connection import SCHEMA_VERSION, connect, database_path
+from analysis.store.writes import (
+    SaveResult,
+    article_exists,
+    record_model,
+    save_article,
+    store_stats,
+    update_stances,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SaveResult",
+    "article_exists",
+    "connect",
+    "database_path",
+    "record_model",
+    "save_article",
+    "store_stats",
+    "update_stances",
+]

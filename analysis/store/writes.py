@@ -1,0 +1,154 @@
+"""Writing to the store: articles with their quotes, re-scored stances, model records.
+
+In: `Article` and `Quote` records. Out: rows in DuckDB, each article written in one transaction
+so a failure leaves no half article behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+import json
+
+import duckdb
+
+from analysis.records import Article, Quote
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    article_id: str
+    inserted: bool  # False when the same text was already stored
+    quotes: int
+
+
+def article_exists(con: duckdb.DuckDBPyConnection, sha256: str) -> bool:
+    """Whether an article with this exact text is stored."""
+    return bool(con.execute("SELECT count(*) FROM articles WHERE sha256 = ?", [sha256]).fetchall()[0][0])
+
+
+def _quote_row(article_id: str, q: Quote) -> tuple:
+    return (
+        q.quote_id,
+        article_id,
+        q.start,
+        q.end,
+        json.dumps([list(p) for p in q.pieces]),
+        q.quote,
+        q.kind,
+        q.cue,
+        q.speaker,
+        q.speaker_mention,
+        q.actor_type,
+        q.anonymous,
+        q.stance,
+        q.p_supportive,
+        q.p_opposed,
+        q.p_neutral,
+        q.model_version,
+    )
+
+
+QUOTE_INSERT = "INSERT OR REPLACE INTO quotes VALUES (" + ", ".join(["?"] * 17) + ")"
+
+
+def save_article(
+    con: duckdb.DuckDBPyConnection, article: Article, quotes: Sequence[Quote], *, replace: bool = False
+) -> SaveResult:
+    """Store one article and its quotes atomically; the same text is stored once.
+
+    Args:
+        replace: re-extract an article already stored (its quotes are replaced; annotations,
+            keyed by stable quote ids, stay).
+    """
+    aid = article.article_id
+    if article_exists(con, article.sha256) and not replace:
+        return SaveResult(aid, False, 0)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM quotes WHERE article_id = ?", [aid])
+        con.execute("DELETE FROM articles WHERE id = ?", [aid])
+        con.execute(
+            "INSERT INTO articles (id, sha256, doc_id, title, outlet, published, url, issue, text, source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [aid, article.sha256, article.doc_id, article.title, article.outlet, article.published,
+             article.url, article.issue, article.text, article.source],
+        )
+        if quotes:
+            con.executemany(QUOTE_INSERT, [_quote_row(aid, q) for q in quotes])
+            speakers = {
+                q.speaker: (q.speaker, q.actor_type, q.anonymous, None) for q in quotes if q.speaker
+            }
+            con.executemany("INSERT OR REPLACE INTO speakers VALUES (?, ?, ?, ?)", list(speakers.values()))
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return SaveResult(aid, True, len(quotes))
+
+
+def update_stances(
+    con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[str, str, float, float, float, str]]
+) -> int:
+    """Replace model predictions: rows of (quote id, stance, p_sup, p_opp, p_neu, model version).
+
+    Corrections live in `annotations` and are untouched.
+    """
+    rows = list(rows)
+    if not rows:
+        return 0
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE new_stances (id VARCHAR, stance VARCHAR, ps DOUBLE,"
+            " po DOUBLE, pn DOUBLE, mv VARCHAR)"
+        )
+        con.executemany("INSERT INTO new_stances VALUES (?, ?, ?, ?, ?, ?)", rows)
+        con.execute(
+            "UPDATE quotes SET stance = n.stance, p_supportive = n.ps, p_opposed = n.po,"
+            " p_neutral = n.pn, model_version = n.mv FROM new_stances n WHERE quotes.id = n.id"
+        )
+        con.execute("DROP TABLE new_stances")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return len(rows)
+
+
+def record_model(
+    con: duckdb.DuckDBPyConnection, version: str, trained_at: str, training_size: int, metrics: dict
+) -> None:
+    """Mirror a model's card in the `models` table."""
+    con.execute(
+        "INSERT OR REPLACE INTO models VALUES (?, ?, ?, ?)",
+        [version, trained_at, training_size, json.dumps(metrics)],
+    )
+
+
+def store_stats(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
+    """Counts for `python -m analysis stats`: articles, quotes, by actor type, by stance."""
+    cur = con.cursor()
+    out: dict[str, object] = {}
+    for table in ("articles", "quotes", "speakers", "annotations", "models"):
+        # table names come from the fixed tuple above, never from input
+        out[table] = cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
+    out["outlets"] = cur.execute(
+        "SELECT count(DISTINCT outlet) FROM articles WHERE outlet IS NOT NULL"
+    ).fetchall()[0][0]
+    out["date_range"] = [
+        str(v) if v else None
+        for v in cur.execute("SELECT min(published), max(published) FROM articles").fetchall()[0]
+    ]
+    out["by_actor_type"] = dict(
+        cur.execute(
+            "SELECT actor_type, count(*) FROM quote_facts GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+    )
+    out["by_stance"] = dict(
+        cur.execute(
+            "SELECT coalesce(stance, 'unscored'), count(*) FROM quote_facts GROUP BY 1 ORDER BY 2 DESC"
+        ).fetchall()
+    )
+    out["by_kind"] = dict(cur.execute("SELECT kind, count(*) FROM quotes GROUP BY 1").fetchall())
+    return out

@@ -1,0 +1,121 @@
+"""Actor typing: which kind of voice a speaker is.
+
+In: an `Attribution` (speaker, the mention used, and the speaker's description in the article) and
+an optional user gazetteer (`data/gazetteer.csv`). Out: one of `records.ACTOR_TYPES`.
+
+The gazetteer wins over the built-in lexicon (`resources/actor_lexicon.csv`). Within either, the
+match that starts earliest in the speaker's description wins, and the longest at that position:
+titles come before names in news style ("Defense Secretary Peter Hegseth", "Senator John McCain, a
+Republican who ... military equipment"), so the first role word is the strongest evidence.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+import re
+
+from analysis.errors import StanceError
+from analysis.records import ACTOR_TYPES, Attribution
+
+LEXICON = Path(__file__).with_name("resources") / "actor_lexicon.csv"
+DEFAULT_GAZETTEER = Path(__file__).resolve().parents[1] / "data" / "gazetteer.csv"
+
+
+@dataclass(frozen=True)
+class PhraseTable:
+    """Phrases compiled into one alternation; `types[i]` is the type of named group `p{i}`."""
+
+    pattern: re.Pattern[str] | None
+    types: tuple[str, ...]
+
+    def first_match(self, text: str) -> str | None:
+        """The type of the earliest (then longest) phrase in `text`, or None."""
+        if not self.pattern or not text:
+            return None
+        m = self.pattern.search(text)
+        return self.types[int(m.lastgroup[1:])] if m else None
+
+
+def _phrase_regex(phrase: str) -> str:
+    if phrase.startswith("re:"):
+        return phrase[3:]
+    body = re.escape(phrase)
+    # A phrase with a capital letter is a name or title: match its case. All-lowercase phrases
+    # ("senator", "analysts") match any case.
+    if phrase == phrase.lower():
+        body = f"(?i:{body})"
+    # \b fails next to punctuation such as "Gen." or "U.N.", so use look-arounds on word chars.
+    return rf"(?<!\w){body}(?!\w)"
+
+
+def compile_phrases(entries: list[tuple[str, str]]) -> PhraseTable:
+    """Compile (phrase, actor_type) pairs; longer phrases are tried first at each position."""
+    entries = sorted(entries, key=lambda e: -len(e[0]))
+    if not entries:
+        return PhraseTable(None, ())
+    parts = [f"(?P<p{i}>{_phrase_regex(p)})" for i, (p, _) in enumerate(entries)]
+    return PhraseTable(re.compile("|".join(parts)), tuple(t for _, t in entries))
+
+
+def _read_rows(path: Path, phrase_col: str) -> list[tuple[str, str]]:
+    rows = []
+    with path.open(encoding="utf-8", newline="") as fh:
+        lines = (line for line in fh if line.strip() and not line.lstrip().startswith("#"))
+        for n, row in enumerate(csv.DictReader(lines), start=2):
+            phrase = (row.get(phrase_col) or "").strip()
+            kind = (row.get("actor_type") or "").strip().lower()
+            if not phrase:
+                continue
+            if kind not in ACTOR_TYPES:
+                raise StanceError(
+                    f"{path}: row {n}: actor type {kind!r} is not one of {', '.join(ACTOR_TYPES)}"
+                )
+            if phrase.startswith("re:"):
+                try:
+                    re.compile(phrase[3:])
+                except re.error as exc:
+                    raise StanceError(f"{path}: row {n}: bad regular expression: {exc}") from exc
+            rows.append((phrase, kind))
+    return rows
+
+
+Gazetteer = PhraseTable
+
+
+def load_gazetteer(path: Path | None = None) -> Gazetteer:
+    """The user's name/pattern -> actor type table (empty when the file does not exist).
+
+    Raises:
+        StanceError: a row names an unknown actor type or holds a bad regular expression.
+    """
+    path = path or DEFAULT_GAZETTEER
+    if not path.exists():
+        return PhraseTable(None, ())
+    return compile_phrases(_read_rows(path, "pattern"))
+
+
+@lru_cache(maxsize=1)
+def builtin_lexicon() -> PhraseTable:
+    """The built-in role and organisation lexicon, compiled once."""
+    return compile_phrases(_read_rows(LEXICON, "phrase"))
+
+
+def actor_type_of(speaker: str | None, mention: str | None, context: str, gazetteer: Gazetteer | None = None) -> str:
+    """Actor type from a speaker's name, the words used for them, and their description."""
+    name_part = " | ".join(s for s in (speaker, mention) if s)
+    tables = [t for t in (gazetteer, builtin_lexicon()) if t is not None]
+    for table in tables:
+        # The name and mention first: "Senator X" needs no context; then the description.
+        for text in (name_part, context):
+            found = table.first_match(text)
+            if found:
+                return found
+    return "other"
+
+
+def actor_type(att: Attribution, gazetteer: Gazetteer | None = None) -> str:
+    """Actor type of an attribution's speaker (see module docstring for the order of evidence)."""
+    return actor_type_of(att.speaker, att.speaker_mention, att.speaker_context, gazetteer)

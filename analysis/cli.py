@@ -1,0 +1,183 @@
+"""Command line: `python -m analysis <command>`.
+
+A thin layer over the stages, as sqlite-utils' cli.py is over its db.py: it parses arguments,
+calls `analysis`, prints, and turns `StanceError`s into a one-line message and exit code 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+from pathlib import Path
+import sys
+from typing import TextIO
+
+from analysis.errors import StanceError
+
+CONTRACT_FIELDS = (
+    "doc_id", "quote", "start", "end", "pieces", "kind", "cue", "speaker", "speaker_mention",
+    "actor_type", "anonymous", "stance", "p_supportive", "p_opposed", "p_neutral",
+)
+
+
+class ProgressBar:
+    """A one-line text progress bar on stderr, for runs over many files."""
+
+    def __init__(self, stream: TextIO = sys.stderr, width: int = 30):
+        self.stream = stream
+        self.width = width
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        filled = int(self.width * done / max(total, 1))
+        bar = "#" * filled + "-" * (self.width - filled)
+        end = "\n" if done >= total else ""
+        self.stream.write(f"\r[{bar}] {done}/{total} {label[:40]:<40}{end}")
+        self.stream.flush()
+
+
+def _scorer(args: argparse.Namespace):
+    if getattr(args, "no_stance", False):
+        return None
+    from analysis.stance import load_scorer
+
+    return load_scorer()
+
+
+def _defaults(args: argparse.Namespace):
+    from analysis.ingest import ArticleMeta
+
+    return ArticleMeta(issue=args.issue, outlet=getattr(args, "outlet", None))
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    from analysis.actors import load_gazetteer
+    from analysis.nlp import load_nlp
+    from analysis.pipeline import ingest_paths
+    from analysis.store import connect
+
+    con = connect(args.db)
+    try:
+        summary = ingest_paths(
+            con, [Path(p) for p in args.paths], load_nlp(), defaults=_defaults(args),
+            gazetteer=load_gazetteer(), scorer=_scorer(args), replace=args.replace,
+            progress=ProgressBar() if len(args.paths) > 1 or Path(args.paths[0]).is_dir() else None,
+        )
+    finally:
+        con.close()
+    print(
+        f"{summary.files} files: {summary.articles_added} articles added, "
+        f"{summary.duplicates} already stored, {summary.quotes_added} quotes"
+    )
+    for err in summary.errors:
+        print(f"skipped {err.path}: {err.reason}", file=sys.stderr)
+    return 1 if summary.errors and not summary.articles_added and not summary.duplicates else 0
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    from analysis.actors import load_gazetteer
+    from analysis.ingest import read_paths
+    from analysis.nlp import load_nlp
+    from analysis.pipeline import extract_quotes
+
+    articles, failed = [], 0
+    for _, result in read_paths([Path(p) for p in args.paths], _defaults(args)):
+        articles.extend(result.articles)
+        for err in result.errors:
+            failed += 1
+            print(f"skipped {err.path}: {err.reason}", file=sys.stderr)
+    out = sys.stdout
+    writer = csv.DictWriter(out, fieldnames=CONTRACT_FIELDS) if args.format == "csv" else None
+    if writer:
+        writer.writeheader()
+    for _, quotes in extract_quotes(
+        articles, load_nlp(), gazetteer=load_gazetteer(), scorer=_scorer(args)
+    ):
+        for q in quotes:
+            row = q.to_json()
+            if writer:
+                writer.writerow({**row, "pieces": json.dumps(row["pieces"])})
+            else:
+                out.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return 1 if failed and not articles else 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from analysis.store import connect, database_path, store_stats
+
+    con = connect(args.db)
+    try:
+        stats = store_stats(con)
+    finally:
+        con.close()
+    if args.format == "json":
+        print(json.dumps(stats, indent=2, default=str))
+        return 0
+    print(f"database: {database_path(args.db)}")
+    for key, value in stats.items():
+        if isinstance(value, dict):
+            print(f"{key}:")
+            for k, v in value.items():
+                print(f"  {k:<16} {v}")
+        else:
+            print(f"{key:<18} {value}")
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from analysis.demo import build_demo_store
+    from analysis.store import database_path
+
+    db = database_path(args.db)
+    if args.rebuild and db.exists():
+        db.unlink()
+    summary = build_demo_store(db, progress=ProgressBar())
+    print(f"demo store {db}: {summary.articles_added} articles added, {summary.quotes_added} quotes")
+    for err in summary.errors:
+        print(f"skipped {err.path}: {err.reason}", file=sys.stderr)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def with_db(p: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        p.add_argument("--db", help="DuckDB file (default: $STANCE_DB or data/stance.duckdb)")
+        return p
+
+    p = with_db(sub.add_parser("ingest", help="read articles, extract quotes, store them"))
+    p.add_argument("paths", nargs="+", help="files or folders (.txt .md .html .csv .jsonl)")
+    p.add_argument("--issue", help="the issue stance is measured toward, for every article")
+    p.add_argument("--outlet", help="outlet name for every article")
+    p.add_argument("--replace", action="store_true", help="re-extract articles already stored")
+    p.add_argument("--no-stance", action="store_true", help="leave stance empty")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("extract", help="print every quote of the files (the extraction contract)")
+    p.add_argument("paths", nargs="+")
+    p.add_argument("--issue", help="the issue stance is measured toward")
+    p.add_argument("--format", choices=("jsonl", "csv"), default="jsonl")
+    p.add_argument("--no-stance", action="store_true", help="leave stance fields null")
+    p.set_defaults(func=cmd_extract)
+
+    p = with_db(sub.add_parser("stats", help="what the store holds"))
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(func=cmd_stats)
+
+    p = with_db(sub.add_parser("demo", help="build the demo store from data/demo/"))
+    p.add_argument("--rebuild", action="store_true", help="delete the store first")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; user errors print one line and return 2."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except StanceError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0

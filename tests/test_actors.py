@@ -1,0 +1,68 @@
+"""Actor typing: titles, organisations, capitals, the earliest-role rule and the gazetteer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.actors import actor_type, actor_type_of, load_gazetteer
+from analysis.errors import StanceError
+from analysis.records import Attribution
+
+
+@pytest.mark.parametrize(
+    "speaker, mention, context, expected",
+    [
+        ("Ana Ruiz", "she", "Defence Secretary Ana Ruiz", "military"),
+        ("Tom Hale", "Col. Tom Hale", "", "military"),
+        ("anonymous senior Pentagon official", "a senior Pentagon official", "", "military"),
+        ("Maya Chen", "Maya Chen", "Maya Chen, a White House spokesperson", "executive"),
+        ("Biden administration", "the administration", "", "executive"),
+        ("Dana Whitfield", "Sen. Whitfield", "", "congressional"),
+        # the first role word wins over later ones in the same description
+        ("Lee Park", "Lee Park", "Representative Lee Park, who served in the Army", "congressional"),
+        ("some lawmakers", "some lawmakers", "", "congressional"),
+        ("Ola Berg", "Ola Berg", "Ola Berg of Human Rights Watch", "humanitarian"),
+        ("ICRC", "the ICRC", "", "humanitarian"),
+        ("Government of Ukraine", "Kyiv", "", "international"),
+        ("Moscow", "Moscow", "", "international"),
+        ("NATO", "the alliance", "NATO", "international"),
+        ("Ivo Marx", "Ivo Marx", "Ivo Marx, an analyst at the Stimson Center", "expert"),
+        ("Rosa Lind", "Rosa Lind", "Rosa Lind, professor of international law", "expert"),
+        ("critics", "critics", "", "other"),
+        ("Pat Doe", "Pat Doe", "Pat Doe, a farmer near the border", "other"),
+        # "General Assembly" is longer than "general" at the same place
+        ("UN General Assembly", "the General Assembly", "", "international"),
+    ],
+)
+def test_builtin_rules(speaker, mention, context, expected):
+    assert actor_type_of(speaker, mention, context) == expected
+
+
+def write_gazetteer(tmp_path: Path, body: str) -> Path:
+    path = tmp_path / "gazetteer.csv"
+    path.write_text("pattern,actor_type,note\n# a comment line\n" + body, encoding="utf-8")
+    return path
+
+
+def test_gazetteer_wins_over_rules(tmp_path):
+    gaz = load_gazetteer(write_gazetteer(tmp_path, "Kim Veld,humanitarian,\nre:^Ops\\b,other,\n"))
+    att = Attribution(((0, 5),), "direct", speaker="Kim Veld", speaker_context="General Kim Veld")
+    assert actor_type(att) == "military"
+    assert actor_type(att, gaz) == "humanitarian"
+    assert actor_type_of("Ops Center", "Ops Center", "", gaz) == "other"
+
+
+def test_gazetteer_rejects_unknown_types_with_the_row(tmp_path):
+    with pytest.raises(StanceError, match="row 2: actor type 'soldier'"):
+        load_gazetteer(write_gazetteer(tmp_path, "Bob,soldier,\n"))
+
+
+def test_missing_gazetteer_is_empty(tmp_path):
+    gaz = load_gazetteer(tmp_path / "none.csv")
+    assert actor_type_of("x", "y", "", gaz) == "other"
+
+
+def test_shipped_gazetteer_loads():
+    assert load_gazetteer().pattern is not None

@@ -56,6 +56,7 @@ def extract_quotes(
                     actor_type=actor_type(att, gazetteer),
                     anonymous=att.anonymous,
                     article_id=article.article_id,
+                    speaker_context=att.speaker_context,
                 )
             )
         if scorer is not None and found:

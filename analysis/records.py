@@ -111,6 +111,8 @@ class Quote:
     p_neutral: float | None = None
     model_version: str | None = None
     article_id: str | None = field(default=None, compare=False)
+    # Stored so actor types can be recomputed when the gazetteer changes; not in the contract.
+    speaker_context: str = field(default="", compare=False)
 
     @property
     def start(self) -> int:

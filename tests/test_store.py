@@ -122,3 +122,21 @@ def test_read_only_connection_cannot_write(tmp_path):
     con = connect(path, read_only=True)
     with pytest.raises(duckdb.Error):
         con.execute("DELETE FROM articles")
+
+
+def test_a_version_1_file_is_upgraded_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "v1.duckdb"
+    old = duckdb.connect(str(path))
+    old.execute("CREATE TABLE meta (key VARCHAR PRIMARY KEY, value VARCHAR)")
+    old.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    old.execute("CREATE TABLE quotes (id VARCHAR PRIMARY KEY, article_id VARCHAR NOT NULL, start_char INTEGER NOT NULL, end_char INTEGER NOT NULL, pieces VARCHAR NOT NULL, text VARCHAR NOT NULL, kind VARCHAR NOT NULL, cue VARCHAR, speaker VARCHAR, speaker_mention VARCHAR, actor_type VARCHAR NOT NULL, anonymous BOOLEAN NOT NULL, stance VARCHAR, p_supportive DOUBLE, p_opposed DOUBLE, p_neutral DOUBLE, model_version VARCHAR)")
+    old.execute("CREATE SEQUENCE annotation_ids")
+    old.execute("CREATE TABLE annotations (id BIGINT PRIMARY KEY DEFAULT nextval('annotation_ids'), quote_id VARCHAR NOT NULL, field VARCHAR NOT NULL, value VARCHAR, note VARCHAR, author VARCHAR, created_at TIMESTAMP NOT NULL DEFAULT current_timestamp)")
+    old.execute("INSERT INTO quotes VALUES ('q1', 'a1', 0, 4, '[[0, 4]]', 'word', 'direct', 'said', 'X', 'X', 'other', false, NULL, NULL, NULL, NULL, NULL)")
+    old.execute("INSERT INTO annotations (quote_id, field, value) VALUES ('q1', 'stance', 'opposed')")
+    old.close()
+    con = connect(path)
+    assert rows(con, "SELECT value FROM meta WHERE key = 'schema_version'") == [(str(SCHEMA_VERSION),)]
+    assert rows(con, "SELECT id, speaker_context FROM quotes") == [("q1", None)]
+    assert rows(con, "SELECT count(*) FROM annotations WHERE undoes IS NULL") == [(1,)]
+    assert rows(con, "SELECT count(*) FROM speaker_rules") == [(0,)]

@@ -14,12 +14,21 @@ import duckdb
 
 from analysis.errors import StoreError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "stance.duckdb"
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 
+
+
+def _add_speaker_context(con: duckdb.DuckDBPyConnection) -> None:
+    # v2 keeps each speaker's description so a gazetteer edit can re-type stored quotes;
+    # the new speaker_rules table and the view come from schema.sql, which runs after this.
+    con.execute("ALTER TABLE quotes ADD COLUMN IF NOT EXISTS speaker_context VARCHAR")
+    con.execute("ALTER TABLE annotations ADD COLUMN IF NOT EXISTS undoes BIGINT")
+
+
 # version -> function that upgrades a database at that version to version + 1.
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {}
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _add_speaker_context}
 
 
 def database_path(path: str | os.PathLike | None = None) -> Path:

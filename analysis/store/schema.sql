@@ -43,7 +43,8 @@ CREATE TABLE IF NOT EXISTS quotes (
     p_supportive DOUBLE,
     p_opposed DOUBLE,
     p_neutral DOUBLE,
-    model_version VARCHAR
+    model_version VARCHAR,
+    speaker_context VARCHAR          -- the speaker's description, so actor types can be recomputed
 );
 
 CREATE SEQUENCE IF NOT EXISTS annotation_ids;
@@ -56,7 +57,21 @@ CREATE TABLE IF NOT EXISTS annotations (
     value VARCHAR,
     note VARCHAR,
     author VARCHAR,
-    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    undoes BIGINT                    -- id of the correction this row takes back
+);
+
+-- Corrections that apply to every quote of a speaker, past and future: `merge_into` another
+-- speaker (McCain = John McCain) or an `actor_type`. Append-only; the latest per (speaker, field) wins.
+CREATE TABLE IF NOT EXISTS speaker_rules (
+    id BIGINT PRIMARY KEY DEFAULT nextval('annotation_ids'),
+    speaker VARCHAR NOT NULL,
+    field VARCHAR NOT NULL,          -- merge_into | actor_type
+    value VARCHAR,                   -- NULL: no rule
+    note VARCHAR,
+    author VARCHAR,
+    created_at TIMESTAMP NOT NULL DEFAULT current_timestamp,
+    undoes BIGINT
 );
 
 CREATE TABLE IF NOT EXISTS models (
@@ -67,49 +82,72 @@ CREATE TABLE IF NOT EXISTS models (
 );
 
 -- Every chart and export reads this view: predictions with the latest corrections applied.
+-- Order of evidence: a correction of the quote, then a rule for its speaker, then the model.
 CREATE OR REPLACE VIEW quote_facts AS
-WITH latest AS (
-    SELECT quote_id, field, value
-    FROM annotations
-    QUALIFY row_number() OVER (PARTITION BY quote_id, field ORDER BY created_at DESC, id DESC) = 1
-),
-fixes AS (
+WITH fixes AS (
     SELECT quote_id,
            max(value) FILTER (WHERE field = 'stance') AS stance,
            max(value) FILTER (WHERE field = 'actor_type') AS actor_type,
            max(value) FILTER (WHERE field = 'speaker') AS speaker,
-           max(value) FILTER (WHERE field = 'not_quote') AS not_quote
-    FROM latest
+           max(value) FILTER (WHERE field = 'not_quote') AS not_quote,
+           bool_or(value IS NOT NULL) AS any_fix
+    FROM (
+        SELECT quote_id, field, value
+        FROM annotations
+        QUALIFY row_number() OVER (PARTITION BY quote_id, field ORDER BY created_at DESC, id DESC) = 1
+    )
     GROUP BY quote_id
+),
+rules AS (
+    SELECT speaker,
+           max(value) FILTER (WHERE field = 'merge_into') AS merge_into,
+           max(value) FILTER (WHERE field = 'actor_type') AS actor_type
+    FROM (
+        SELECT speaker, field, value
+        FROM speaker_rules
+        QUALIFY row_number() OVER (PARTITION BY speaker, field ORDER BY created_at DESC, id DESC) = 1
+    )
+    GROUP BY speaker
+),
+resolved AS (
+    SELECT q.*,
+           coalesce(f.speaker, m.merge_into, q.speaker) AS resolved_speaker,
+           f.stance AS fixed_stance,
+           f.actor_type AS fixed_actor_type,
+           f.not_quote,
+           coalesce(f.any_fix, false) OR m.merge_into IS NOT NULL AS touched
+    FROM quotes q
+    LEFT JOIN fixes f ON f.quote_id = q.id
+    LEFT JOIN rules m ON m.speaker = q.speaker
 )
-SELECT q.id AS quote_id,
-       q.article_id,
+SELECT r.id AS quote_id,
+       r.article_id,
        a.title,
        a.outlet,
        a.published,
        a.issue,
        a.url,
-       q.start_char,
-       q.end_char,
-       q.pieces,
-       q.text AS quote,
-       q.kind,
-       q.cue,
-       coalesce(f.speaker, q.speaker) AS speaker,
-       q.speaker_mention,
-       coalesce(f.actor_type, q.actor_type) AS actor_type,
-       q.anonymous,
-       coalesce(f.stance, q.stance) AS stance,
-       q.stance AS predicted_stance,
-       q.p_supportive,
-       q.p_opposed,
-       q.p_neutral,
+       r.start_char,
+       r.end_char,
+       r.pieces,
+       r.text AS quote,
+       r.kind,
+       r.cue,
+       r.resolved_speaker AS speaker,
+       r.speaker_mention,
+       coalesce(r.fixed_actor_type, sr.actor_type, r.actor_type) AS actor_type,
+       r.anonymous,
+       coalesce(r.fixed_stance, r.stance) AS stance,
+       r.stance AS predicted_stance,
+       r.p_supportive,
+       r.p_opposed,
+       r.p_neutral,
        -- a person's stance correction is certain; otherwise the model's top probability
-       CASE WHEN f.stance IS NOT NULL THEN 1.0
-            ELSE greatest(q.p_supportive, q.p_opposed, q.p_neutral) END AS confidence,
-       q.model_version,
-       (f.stance IS NOT NULL OR f.actor_type IS NOT NULL OR f.speaker IS NOT NULL) AS corrected
-FROM quotes q
-JOIN articles a ON a.id = q.article_id
-LEFT JOIN fixes f ON f.quote_id = q.id
-WHERE coalesce(f.not_quote, 'false') <> 'true';
+       CASE WHEN r.fixed_stance IS NOT NULL THEN 1.0
+            ELSE greatest(r.p_supportive, r.p_opposed, r.p_neutral) END AS confidence,
+       r.model_version,
+       (r.touched OR sr.actor_type IS NOT NULL) AS corrected
+FROM resolved r
+JOIN articles a ON a.id = r.article_id
+LEFT JOIN rules sr ON sr.speaker = r.resolved_speaker
+WHERE coalesce(r.not_quote, 'false') <> 'true';

@@ -13,6 +13,7 @@ import json
 import duckdb
 
 from analysis.records import Article, Quote
+from analysis.store.locking import write_transaction
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,15 @@ def _quote_row(article_id: str, q: Quote) -> tuple:
         q.p_opposed,
         q.p_neutral,
         q.model_version,
+        q.speaker_context,
     )
 
 
-QUOTE_INSERT = "INSERT OR REPLACE INTO quotes VALUES (" + ", ".join(["?"] * 17) + ")"
+QUOTE_COLUMNS = (
+    "id, article_id, start_char, end_char, pieces, text, kind, cue, speaker, speaker_mention,"
+    " actor_type, anonymous, stance, p_supportive, p_opposed, p_neutral, model_version, speaker_context"
+)
+QUOTE_INSERT = f"INSERT OR REPLACE INTO quotes ({QUOTE_COLUMNS}) VALUES ({', '.join(['?'] * 18)})"
 
 
 def save_article(
@@ -64,26 +70,21 @@ def save_article(
     aid = article.article_id
     if article_exists(con, article.sha256) and not replace:
         return SaveResult(aid, False, 0)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("DELETE FROM quotes WHERE article_id = ?", [aid])
-        con.execute("DELETE FROM articles WHERE id = ?", [aid])
-        con.execute(
+    with write_transaction(con) as cur:
+        cur.execute("DELETE FROM quotes WHERE article_id = ?", [aid])
+        cur.execute("DELETE FROM articles WHERE id = ?", [aid])
+        cur.execute(
             "INSERT INTO articles (id, sha256, doc_id, title, outlet, published, url, issue, text, source)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [aid, article.sha256, article.doc_id, article.title, article.outlet, article.published,
              article.url, article.issue, article.text, article.source],
         )
         if quotes:
-            con.executemany(QUOTE_INSERT, [_quote_row(aid, q) for q in quotes])
+            cur.executemany(QUOTE_INSERT, [_quote_row(aid, q) for q in quotes])
             speakers = {
                 q.speaker: (q.speaker, q.actor_type, q.anonymous, None) for q in quotes if q.speaker
             }
-            con.executemany("INSERT OR REPLACE INTO speakers VALUES (?, ?, ?, ?)", list(speakers.values()))
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+            cur.executemany("INSERT OR REPLACE INTO speakers VALUES (?, ?, ?, ?)", list(speakers.values()))
     return SaveResult(aid, True, len(quotes))
 
 
@@ -97,22 +98,17 @@ def update_stances(
     rows = list(rows)
     if not rows:
         return 0
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute(
+    with write_transaction(con) as cur:
+        cur.execute(
             "CREATE OR REPLACE TEMP TABLE new_stances (id VARCHAR, stance VARCHAR, ps DOUBLE,"
             " po DOUBLE, pn DOUBLE, mv VARCHAR)"
         )
-        con.executemany("INSERT INTO new_stances VALUES (?, ?, ?, ?, ?, ?)", rows)
-        con.execute(
+        cur.executemany("INSERT INTO new_stances VALUES (?, ?, ?, ?, ?, ?)", rows)
+        cur.execute(
             "UPDATE quotes SET stance = n.stance, p_supportive = n.ps, p_opposed = n.po,"
             " p_neutral = n.pn, model_version = n.mv FROM new_stances n WHERE quotes.id = n.id"
         )
-        con.execute("DROP TABLE new_stances")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
+        cur.execute("DROP TABLE new_stances")
     return len(rows)
 
 
@@ -130,7 +126,7 @@ def store_stats(con: duckdb.DuckDBPyConnection) -> dict[str, object]:
     """Counts for `python -m analysis stats`: articles, quotes, by actor type, by stance."""
     cur = con.cursor()
     out: dict[str, object] = {}
-    for table in ("articles", "quotes", "speakers", "annotations", "models"):
+    for table in ("articles", "quotes", "speakers", "annotations", "speaker_rules", "models"):
         # table names come from the fixed tuple above, never from input
         out[table] = cur.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
     out["outlets"] = cur.execute(

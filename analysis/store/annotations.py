@@ -1,0 +1,198 @@
+"""People's corrections: append, undo, speaker rules, and CSV export/import.
+
+In: a quote id (or a speaker name), a field and a value. Out: rows appended to `annotations` or
+`speaker_rules`; nothing is ever updated or deleted, the latest row per field wins in the
+`quote_facts` view. Export/import move all corrections between databases as one CSV.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+import csv
+from dataclasses import dataclass
+from datetime import datetime
+import io
+from typing import TextIO
+
+import duckdb
+
+from analysis.errors import StanceError
+from analysis.records import ACTOR_TYPES, STANCES
+from analysis.store.locking import write_transaction
+
+QUOTE_FIELDS = ("stance", "actor_type", "speaker", "not_quote")
+SPEAKER_FIELDS = ("merge_into", "actor_type")
+EXPORT_COLUMNS = ("scope", "target", "field", "value", "note", "author", "created_at")
+
+
+@dataclass(frozen=True)
+class Correction:
+    scope: str  # "quote" | "speaker"
+    target: str  # quote id or speaker name
+    field: str
+    value: str | None
+    note: str | None = None
+    author: str | None = None
+    created_at: datetime | None = None
+
+
+def validate(scope: str, field: str, value: str | None) -> None:
+    """Raise StanceError for a field or value the store would not understand."""
+    fields = QUOTE_FIELDS if scope == "quote" else SPEAKER_FIELDS if scope == "speaker" else ()
+    if field not in fields:
+        raise StanceError(f"cannot correct {field!r} of a {scope}; choose one of {', '.join(fields)}")
+    if value is None:
+        return  # an undo
+    allowed = {"stance": STANCES, "actor_type": ACTOR_TYPES, "not_quote": ("true", "false")}.get(field)
+    if allowed and value not in allowed:
+        raise StanceError(f"{value!r} is not a valid {field}; choose one of {', '.join(allowed)}")
+    if field in ("speaker", "merge_into") and not value.strip():
+        raise StanceError("a speaker name cannot be empty")
+
+
+def _insert(con: duckdb.DuckDBPyConnection, c: Correction, undoes: int | None = None) -> None:
+    table, column = ("annotations", "quote_id") if c.scope == "quote" else ("speaker_rules", "speaker")
+    # table and column come from the fixed pair above, never from input
+    con.execute(
+        f"INSERT INTO {table} ({column}, field, value, note, author, created_at, undoes)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [c.target, c.field, c.value, c.note, c.author, c.created_at or datetime.now(), undoes],
+    )
+
+
+def correct_quote(
+    con: duckdb.DuckDBPyConnection, quote_id: str, field: str, value: str | None,
+    *, note: str | None = None, author: str | None = None,
+) -> None:
+    """Append a correction of one quote (value None goes back to the model's answer).
+
+    Raises:
+        StanceError: unknown field or value, or no such quote.
+    """
+    validate("quote", field, value)
+    with write_transaction(con) as cur:
+        if not cur.execute("SELECT count(*) FROM quotes WHERE id = ?", [quote_id]).fetchall()[0][0]:
+            raise StanceError(f"no quote with id {quote_id}")
+        _insert(cur, Correction("quote", quote_id, field, value, note, author))
+
+
+def set_speaker_rule(
+    con: duckdb.DuckDBPyConnection, speaker: str, field: str, value: str | None,
+    *, note: str | None = None, author: str | None = None,
+) -> None:
+    """Append a rule for every quote of `speaker`: `merge_into` another name, or an `actor_type`.
+
+    A merge into a speaker that is itself merged follows that merge, so chains stay one step.
+    """
+    validate("speaker", field, value)
+    with write_transaction(con) as cur:
+        if field == "merge_into" and value is not None:
+            value = resolve_speaker(cur, value)
+            if value == speaker:
+                raise StanceError(f"{speaker!r} cannot be merged into itself")
+        _insert(cur, Correction("speaker", speaker, field, value, note, author))
+
+
+def resolve_speaker(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """The name a speaker is currently merged into (itself when not merged)."""
+    rows = con.execute(
+        "SELECT value FROM speaker_rules WHERE speaker = ? AND field = 'merge_into'"
+        " ORDER BY created_at DESC, id DESC LIMIT 1",
+        [name],
+    ).fetchall()
+    return rows[0][0] if rows and rows[0][0] else name
+
+
+def undo_last(con: duckdb.DuckDBPyConnection, author: str | None = None) -> Correction | None:
+    """Take back the newest correction (of `author`, when given) that is not yet taken back.
+
+    Appends a row restoring the value the field had before it (None: back to the model).
+    Repeated undos walk further back. Returns the correction undone, or None.
+    """
+    with write_transaction(con) as cur:
+        rows = cur.execute(
+            f"SELECT id, scope, target, field, value, note, author, created_at FROM ({ALL_CORRECTIONS})"
+            " WHERE undoes IS NULL AND (? IS NULL OR author = ?)"
+            f" AND id NOT IN (SELECT undoes FROM ({ALL_CORRECTIONS}) WHERE undoes IS NOT NULL)"
+            " ORDER BY id DESC LIMIT 1",
+            [author, author],
+        ).fetchall()
+        if not rows:
+            return None
+        undone_id, *fields = rows[0]
+        last = Correction(*fields)
+        before = cur.execute(
+            f"SELECT value FROM ({ALL_CORRECTIONS}) WHERE scope = ? AND target = ? AND field = ?"
+            " AND id < ? ORDER BY id DESC LIMIT 1",
+            [last.scope, last.target, last.field, undone_id],
+        ).fetchall()
+        restored = before[0][0] if before else None
+        _insert(cur, Correction(last.scope, last.target, last.field, restored, "undo", author), undone_id)
+        return last
+
+
+# Both tables share one id sequence, so ids order every correction in time.
+ALL_CORRECTIONS = (
+    "SELECT id, 'quote' AS scope, quote_id AS target, field, value, note, author, created_at, undoes"
+    " FROM annotations UNION ALL"
+    " SELECT id, 'speaker', speaker, field, value, note, author, created_at, undoes FROM speaker_rules"
+)
+
+
+def export_corrections(con: duckdb.DuckDBPyConnection, out: TextIO) -> int:
+    """Write every correction, oldest first, as CSV (columns `EXPORT_COLUMNS`); returns the count.
+
+    Quote ids are stable across rebuilds (hash of the article text and span), so the file can
+    be imported into a database rebuilt from the same articles.
+    """
+    writer = csv.writer(out)
+    writer.writerow(EXPORT_COLUMNS)
+    rows = con.cursor().execute(
+        f"SELECT scope, target, field, value, note, author, created_at FROM ({ALL_CORRECTIONS}) ORDER BY id"
+    ).fetchall()
+    for scope, target, field, value, note, author, created in rows:
+        writer.writerow([scope, target, field, "" if value is None else value, note or "",
+                         author or "", created.isoformat(sep=" ")])
+    return len(rows)
+
+
+def read_corrections(text: str) -> list[Correction]:
+    """Parse an exported corrections CSV.
+
+    Raises:
+        StanceError: a column is missing or a row holds an unknown field or value.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    missing = set(EXPORT_COLUMNS) - set(reader.fieldnames or [])
+    if missing:
+        raise StanceError(f"not a corrections file: missing columns {', '.join(sorted(missing))}")
+    out = []
+    for n, row in enumerate(reader, start=2):
+        value = row["value"] or None
+        try:
+            validate(row["scope"], row["field"], value)
+            created = datetime.fromisoformat(row["created_at"])
+        except (StanceError, ValueError) as exc:
+            raise StanceError(f"row {n}: {exc}") from exc
+        out.append(Correction(row["scope"], row["target"], row["field"], value,
+                              row["note"] or None, row["author"] or None, created))
+    return out
+
+
+def import_corrections(con: duckdb.DuckDBPyConnection, corrections: Iterable[Correction]) -> int:
+    """Append corrections not already present (same target, field, value and time); returns how many.
+
+    Importing the same file twice adds nothing the second time.
+    """
+    added = 0
+    with write_transaction(con) as cur:
+        for c in corrections:
+            exists = cur.execute(
+                f"SELECT count(*) FROM ({ALL_CORRECTIONS}) WHERE scope = ? AND target = ? AND field = ?"
+                " AND value IS NOT DISTINCT FROM ? AND created_at = ?",
+                [c.scope, c.target, c.field, c.value, c.created_at],
+            ).fetchall()[0][0]
+            if not exists:
+                _insert(cur, c)
+                added += 1
+    return added

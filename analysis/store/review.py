@@ -1,0 +1,87 @@
+"""Reads and writes behind the review page: the uncertainty queue, corrections as training rows,
+and stored speaker descriptions for re-typing after a gazetteer edit.
+
+In: a connection. Out: small DataFrames or row lists; every value bound.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import duckdb
+import pandas as pd
+
+from analysis.store.locking import write_transaction
+
+# How far around a quote to look for its sentence boundaries, in characters.
+CONTEXT_CHARS = 400
+
+
+def review_queue(
+    con: duckdb.DuckDBPyConnection, *, issue: str | None = None, limit: int = 20, offset: int = 0
+) -> pd.DataFrame:
+    """Quotes the model is least sure of (smallest margin between its top two stances), not yet
+    corrected, with the text around them for showing the sentence."""
+    return con.cursor().execute(
+        """
+        SELECT f.quote_id, f.article_id, f.title, f.outlet, f.published, f.issue, f.quote,
+               f.speaker, f.speaker_mention, f.actor_type, f.stance, f.cue,
+               f.p_supportive, f.p_opposed, f.p_neutral, f.start_char, f.end_char,
+               greatest(f.start_char - ?, 0) AS context_start,
+               substring(a.text, greatest(f.start_char - ?, 0) + 1, f.end_char - f.start_char + 2 * ?)
+                   AS context,
+               list_sort([f.p_supportive, f.p_opposed, f.p_neutral], 'DESC') AS ranked
+        FROM quote_facts f JOIN articles a ON a.id = f.article_id
+        WHERE NOT f.corrected AND f.p_supportive IS NOT NULL AND (? IS NULL OR f.issue = ?)
+        ORDER BY ranked[1] - ranked[2], f.quote_id
+        LIMIT ? OFFSET ?
+        """,
+        [CONTEXT_CHARS, CONTEXT_CHARS, CONTEXT_CHARS, issue, issue, limit, offset],
+    ).df().drop(columns=["ranked"])
+
+
+def stance_corrections(con: duckdb.DuckDBPyConnection, default_issue: str) -> list[tuple[str, str, str]]:
+    """(quote text, corrected stance, issue) for every quote whose stance a person set."""
+    rows = con.cursor().execute(
+        """
+        SELECT quote, stance, coalesce(issue, ?) FROM quote_facts
+        WHERE quote_id IN (
+            SELECT quote_id FROM (
+                SELECT quote_id, value FROM annotations WHERE field = 'stance'
+                QUALIFY row_number() OVER (PARTITION BY quote_id ORDER BY created_at DESC, id DESC) = 1
+            ) WHERE value IS NOT NULL
+        )
+        ORDER BY quote_id
+        """,
+        [default_issue],
+    ).fetchall()
+    return [tuple(r) for r in rows]
+
+
+def speaker_descriptions(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, str | None, str | None, str]]:
+    """(quote id, speaker, mention, speaker context, stored actor type) of every quote."""
+    return con.cursor().execute(
+        "SELECT id, speaker, speaker_mention, speaker_context, actor_type FROM quotes ORDER BY id"
+    ).fetchall()
+
+
+def update_actor_types(con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[str, str]]) -> int:
+    """Replace predicted actor types: rows of (quote id, actor type). Corrections are untouched."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    with write_transaction(con) as cur:
+        cur.execute("CREATE OR REPLACE TEMP TABLE new_types (id VARCHAR, actor_type VARCHAR)")
+        cur.executemany("INSERT INTO new_types VALUES (?, ?)", rows)
+        cur.execute("UPDATE quotes SET actor_type = n.actor_type FROM new_types n WHERE quotes.id = n.id")
+        cur.execute("DROP TABLE new_types")
+    return len(rows)
+
+
+def quotes_for_rescoring(con: duckdb.DuckDBPyConnection, default_issue: str) -> list[tuple[str, str, str]]:
+    """(quote id, text, issue) of every stored quote."""
+    return con.cursor().execute(
+        "SELECT q.id, q.text, coalesce(a.issue, ?) FROM quotes q JOIN articles a ON a.id = q.article_id"
+        " ORDER BY q.id",
+        [default_issue],
+    ).fetchall()

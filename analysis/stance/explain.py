@@ -1,0 +1,62 @@
+"""Why a quote got its label: per-term contributions of the linear stance model.
+
+In: a fitted `build_pipeline()` pipeline, one (quote, issue) pair and the label to explain.
+Out: [(term, signed contribution)] where every term is a lowercased word (or word pair) of the quote.
+A feature's contribution toward label k is x_j * (w_kj - mean_c w_cj): its value times how much
+more it weighs for k than for the average class. Character n-grams are shared out among the quote
+words that contain them, and issue x quote pairs are credited to their quote word, so the
+dashboard can highlight words of the quote. Dense cues (length, issue overlap) are not words and
+are left out.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from analysis.stance.features import frame, words
+
+
+def linear_weights(clf: Any) -> tuple[np.ndarray, list[str]]:
+    """(coefficients n_classes x n_features, classes) of a linear or calibrated-linear classifier."""
+    if hasattr(clf, "calibrated_classifiers_"):
+        coefs = [np.asarray(c.estimator.coef_) for c in clf.calibrated_classifiers_]
+        return np.mean(coefs, axis=0), [str(c) for c in clf.classes_]
+    if hasattr(clf, "coef_"):
+        return np.asarray(clf.coef_), [str(c) for c in clf.classes_]
+    raise TypeError(f"cannot explain a {type(clf).__name__}: no linear coefficients")
+
+
+def explain_pipeline(
+    pipe: Pipeline, text: str, issue: str, label: str, top_k: int = 8
+) -> list[tuple[str, float]]:
+    """Top `top_k` quote terms by |contribution| toward `label`, signed, largest first."""
+    features = pipe.named_steps["features"]
+    W, classes = linear_weights(pipe.named_steps["clf"])
+    if W.shape[0] == 1:  # binary problem: one row for the second class
+        W = np.vstack([-W[0], W[0]])
+    k = classes.index(label)
+    relative = W[k] - W.mean(axis=0)
+    x = features.transform(frame([text], [issue])).tocsr()
+    names = features.get_feature_names_out()
+    tokens = words(text)
+    scores: dict[str, float] = defaultdict(float)
+    for j, value in zip(x.indices, x.data):
+        contribution = float(value * relative[j])
+        if contribution == 0.0:
+            continue
+        block, _, name = str(names[j]).partition("__")
+        if block == "word":
+            scores[name] += contribution
+        elif block == "cross":
+            scores[name.split("|", 1)[1]] += contribution
+        elif block == "char":
+            gram = name.strip()
+            holders = [t for t in sorted(set(tokens)) if gram and gram in t]
+            for t in holders:
+                scores[t] += contribution / len(holders)
+    ranked = sorted(scores.items(), key=lambda kv: abs(kv[1]), reverse=True)
+    return [(term, round(value, 4)) for term, value in ranked[:top_k] if value != 0.0]

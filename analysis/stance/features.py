@@ -1,0 +1,194 @@
+"""Features for the stance model: the quote text and the issue text, nothing else.
+
+In: a DataFrame with exactly the columns `text` and `issue` (see `frame`). Out: `build_pipeline()`,
+one scikit-learn `Pipeline` (ColumnTransformer of TF-IDF blocks + a calibrated linear classifier).
+The speaker and the actor type are never inputs: the dashboard charts stance *by* actor type, so
+using them would be circular. `INPUT_COLUMNS` is the only thing the ColumnTransformer selects, and
+every other column is dropped.
+
+Custom transformers follow the scikit-learn estimator rules (STYLE.md 13): `__init__` stores
+keyword hyperparameters only, `fit` returns `self`, learned attributes end in `_`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold
+from sklearn.pipeline import Pipeline
+from sklearn.svm import LinearSVC
+
+INPUT_COLUMNS: tuple[str, str] = ("text", "issue")
+
+# Words that carry polarity are kept even though generic stop lists drop them.
+_KEEP = {
+    "not", "no", "never", "nor", "against", "without", "cannot", "none", "neither", "more",
+    "less", "few", "only", "too", "very", "least", "all", "nothing", "should", "must",
+}
+STOP_WORDS = frozenset(ENGLISH_STOP_WORDS - _KEEP) | {"said", "says", "say", "would", "will"}
+# Letters, digits and inner apostrophes/hyphens; used by every word-level block so that explanation
+# terms always map back onto words of the quote.
+WORD_PATTERN = r"(?u)\b\w[\w'’-]*\w\b|\b\w\b"
+_WORD_RE = re.compile(WORD_PATTERN)
+
+
+def words(text: str) -> list[str]:
+    """Lowercased word tokens, as the word-level features see them."""
+    return _WORD_RE.findall(text.lower())
+
+
+def content_words(text: str) -> list[str]:
+    """Lowercased word tokens without stop words (polarity words kept), in order, deduplicated."""
+    seen: dict[str, None] = {}
+    for w in words(text):
+        if w not in STOP_WORDS and not w.isdigit():
+            seen.setdefault(w, None)
+    return list(seen)
+
+
+def stem(word: str) -> str:
+    """A crude prefix stem so that 'mines'/'mine' and 'lifting'/'lift' meet across issues."""
+    return word[:5]
+
+
+def frame(texts: Sequence[str], issues: Sequence[str]) -> pd.DataFrame:
+    """The model's input: one row per quote, columns `text` and `issue` only."""
+    if len(texts) != len(issues):
+        raise ValueError(f"{len(texts)} texts but {len(issues)} issues")
+    return pd.DataFrame(
+        {"text": [t or "" for t in texts], "issue": [i or "" for i in issues]},
+        columns=list(INPUT_COLUMNS),
+    )
+
+
+class IssueTextPairs(BaseEstimator, TransformerMixin):
+    """Target-aware tokens: every (issue word, quote word) pair as one token `issueword|quoteword`.
+
+    A linear model over these learns how a quote word's polarity flips with the issue's wording
+    ("cutting aid" vs "approving aid"), which plain quote n-grams cannot. Output is one string per
+    row for a whitespace-token TfidfVectorizer.
+    """
+
+    def __init__(self, max_quote_words: int = 40):
+        self.max_quote_words = max_quote_words
+
+    def fit(self, X: Any, y: Any = None) -> IssueTextPairs:
+        self.n_features_in_ = 2
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        X = pd.DataFrame(X, columns=list(INPUT_COLUMNS)) if not isinstance(X, pd.DataFrame) else X
+        out = []
+        for text, issue in zip(X["text"], X["issue"]):
+            iw = [stem(w) for w in content_words(issue)]
+            tw = content_words(text)[: self.max_quote_words]
+            out.append(" ".join(f"{i}|{t}" for i in iw for t in tw))
+        return np.asarray(out, dtype=object)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray(["pairs"], dtype=object)
+
+
+class QuoteShape(BaseEstimator, TransformerMixin):
+    """Two dense cues for 'neutral': how long the quote is and how much of the issue it mentions.
+
+    Short fragments ("weak,") and quotes that never touch the issue's words are mostly neutral.
+    """
+
+    def fit(self, X: Any, y: Any = None) -> QuoteShape:
+        self.n_features_in_ = 2
+        return self
+
+    def transform(self, X: Any) -> sparse.csr_matrix:
+        X = pd.DataFrame(X, columns=list(INPUT_COLUMNS)) if not isinstance(X, pd.DataFrame) else X
+        rows = []
+        for text, issue in zip(X["text"], X["issue"]):
+            n = len(words(text))
+            issue_stems = {stem(w) for w in content_words(issue)}
+            text_stems = {stem(w) for w in content_words(text)}
+            overlap = len(issue_stems & text_stems) / max(len(issue_stems), 1)
+            rows.append([np.log1p(n) / 4.0, float(n <= 3), overlap])
+        return sparse.csr_matrix(np.asarray(rows, dtype=float).reshape(-1, 3))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray(["log_length", "fragment", "issue_overlap"], dtype=object)
+
+
+def _word_tfidf() -> TfidfVectorizer:
+    return TfidfVectorizer(
+        token_pattern=WORD_PATTERN, ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=0.9
+    )
+
+
+def _char_tfidf() -> TfidfVectorizer:
+    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
+
+
+def build_features(cross: bool = True, shape: bool = True) -> ColumnTransformer:
+    """The feature union over `text` and `issue`; every other column is dropped."""
+    blocks: list[tuple[str, Any, Any]] = [
+        ("word", _word_tfidf(), "text"),
+        ("char", _char_tfidf(), "text"),
+    ]
+    if cross:
+        pairs = Pipeline(
+            [
+                ("pairs", IssueTextPairs()),
+                ("tfidf", TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)),
+            ]
+        )
+        blocks.append(("cross", pairs, list(INPUT_COLUMNS)))
+    if shape:
+        blocks.append(("shape", QuoteShape(), list(INPUT_COLUMNS)))
+    return ColumnTransformer(blocks, remainder="drop", sparse_threshold=1.0)
+
+
+def build_classifier(kind: str = "lr", C: float = 4.0, calibrate: bool = True, seed: int = 0) -> Any:
+    """A linear classifier; wrapped in temperature/sigmoid calibration when `calibrate`."""
+    if kind == "lr":
+        base: Any = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
+        method = "temperature"
+    elif kind == "svm":
+        base = LinearSVC(C=C, class_weight="balanced", random_state=seed)
+        method = "sigmoid"
+    else:
+        raise ValueError(f"unknown classifier kind {kind!r}")
+    if not calibrate:
+        return base
+    cv = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
+    return CalibratedClassifierCV(base, method=method, cv=cv, ensemble=False)
+
+
+def build_pipeline(
+    kind: str = "lr", C: float = 4.0, cross: bool = True, shape: bool = True,
+    calibrate: bool = True, seed: int = 0,
+) -> Pipeline:
+    """The stance model: features over quote and issue text, then a calibrated linear classifier.
+
+    Args:
+        kind: "lr" (logistic regression) or "svm" (linear SVM, sigmoid-calibrated).
+        C: inverse regularisation strength.
+        cross: add the target-aware issue-word x quote-word pairs.
+        shape: add quote length and issue-overlap cues.
+        calibrate: wrap the classifier in `CalibratedClassifierCV`.
+        seed: random state of the calibration folds.
+
+    Returns:
+        An unfitted `Pipeline` taking a `frame(texts, issues)` DataFrame.
+    """
+    return Pipeline(
+        [
+            ("features", build_features(cross=cross, shape=shape)),
+            ("clf", build_classifier(kind, C=C, calibrate=calibrate, seed=seed)),
+        ]
+    )

@@ -1,0 +1,162 @@
+"""Measuring the stance model: metrics, grouped cross-validation, model comparison, public sets.
+
+In: labelled `Example`s (the project's own, the seed article's gold quotes, or public sets read
+at run time from `../shared/data/`, never copied into the repository). Out: plain dicts of
+metrics (macro-F1, per-class F1, F_avg = mean F1 of supportive and opposed, confusion matrix)
+for the model card and the bench.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Protocol
+
+import numpy as np
+from sklearn.metrics import confusion_matrix, f1_score, precision_recall_fscore_support
+from sklearn.model_selection import GroupKFold
+
+from analysis.errors import StanceError
+from analysis.records import STANCES
+from analysis.stance.data import REPO, Example, read_labelled
+from analysis.stance.features import build_pipeline, frame
+
+PUBLIC_DATA = Path(os.environ.get("STANCE_PUBLIC_DATA", REPO.parent / "shared" / "data"))
+SEEDS = Path(os.environ.get("STANCE_SEEDS", REPO.parent / "shared" / "seeds"))
+
+
+class Predictor(Protocol):
+    def predict(self, texts: Sequence[str], issues: Sequence[str]) -> list[str]: ...
+
+
+def metrics(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
+    """Macro-F1 over the three classes, per-class P/R/F1, F_avg, accuracy and confusion matrix.
+
+    The confusion matrix has rows = gold, columns = predicted, both in STANCES order.
+    """
+    labels = list(STANCES)
+    p, r, f, support = precision_recall_fscore_support(
+        y_true, y_pred, labels=labels, zero_division=0
+    )
+    per_class = {
+        lab: {"precision": round(float(p[i]), 4), "recall": round(float(r[i]), 4),
+              "f1": round(float(f[i]), 4), "support": int(support[i])}
+        for i, lab in enumerate(labels)
+    }
+    return {
+        "n": len(y_true),
+        "accuracy": round(float(np.mean(np.asarray(y_true) == np.asarray(y_pred))), 4) if len(y_true) else 0.0,
+        "macro_f1": round(float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)), 4),
+        "f_avg": round(float((f[0] + f[1]) / 2), 4),
+        "per_class": per_class,
+        "predicted": {lab: int(np.sum(np.asarray(y_pred) == lab)) for lab in labels},
+        "confusion": {"labels": labels,
+                      "matrix": confusion_matrix(y_true, y_pred, labels=labels).tolist()},
+    }
+
+
+def grouped_cv_predictions(
+    examples: Sequence[Example], params: dict[str, Any], group_by: str = "issue", n_splits: int = 5,
+) -> list[str]:
+    """Out-of-fold predictions where each fold holds out whole issues (or topics) unseen in training."""
+    groups = [getattr(e, group_by) or e.issue for e in examples]
+    n_groups = len(set(groups))
+    if n_groups < 2:
+        raise StanceError(f"grouped cross-validation needs at least 2 {group_by}s, got {n_groups}")
+    X = frame([e.text for e in examples], [e.issue for e in examples])
+    y = np.asarray([e.label for e in examples])
+    pred = np.empty(len(examples), dtype=object)
+    for train_idx, test_idx in GroupKFold(n_splits=min(n_splits, n_groups)).split(X, y, groups):
+        pipe = build_pipeline(**params)
+        pipe.fit(X.iloc[train_idx], y[train_idx])
+        pred[test_idx] = pipe.predict(X.iloc[test_idx])
+    return [str(p) for p in pred]
+
+
+def grouped_cv(
+    examples: Sequence[Example], params: dict[str, Any], group_by: str = "issue", n_splits: int = 5,
+) -> dict[str, Any]:
+    """Metrics of `grouped_cv_predictions`, plus how the folds were made."""
+    pred = grouped_cv_predictions(examples, params, group_by, n_splits)
+    out = metrics([e.label for e in examples], pred)
+    out["protocol"] = f"GroupKFold({n_splits}) by {group_by}: every score is on {group_by}s unseen in training"
+    return out
+
+
+def evaluate(model: Predictor, examples: Sequence[Example]) -> dict[str, Any]:
+    """Metrics of a fitted model (a `Scorer`) on labelled examples."""
+    pred = model.predict([e.text for e in examples], [e.issue for e in examples])
+    return metrics([e.label for e in examples], pred)
+
+
+def compare_models(
+    old: Predictor | None, new: Predictor, heldout: Sequence[Example] | Path
+) -> dict[str, Any]:
+    """Both models on the same held-out examples, so a retrain replaces the old model only if better.
+
+    Args:
+        old: the current model (a `Scorer`), or None when there is none.
+        new: the candidate model.
+        heldout: labelled examples, or a labelled CSV/JSONL file, neither model was trained on.
+
+    Returns:
+        {"old": metrics | None, "new": metrics, "delta_macro_f1": float | None, "better": bool}.
+    """
+    examples = read_labelled(heldout) if isinstance(heldout, (str, Path)) else list(heldout)
+    if not examples:
+        raise StanceError("compare_models needs at least one held-out example")
+    new_m = evaluate(new, examples)
+    old_m = evaluate(old, examples) if old is not None else None
+    delta = None if old_m is None else round(new_m["macro_f1"] - old_m["macro_f1"], 4)
+    return {
+        "old": old_m, "new": new_m, "delta_macro_f1": delta,
+        "old_version": getattr(old, "version", None), "new_version": getattr(new, "version", None),
+        "better": delta is None or delta >= 0,
+    }
+
+
+# --- gold and public sets (read at run time, never stored in the project) ---------------------
+
+def seed_gold(seeds_dir: Path = SEEDS, kind: str | None = "direct") -> list[Example]:
+    """The seed article's gold quotes (quote, stance, issue), optionally only one kind."""
+    out = []
+    for path in sorted(Path(seeds_dir).glob("*.gold.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if not line.strip():
+                continue
+            row = json.loads(line)
+            if kind and row.get("kind") != kind:
+                continue
+            out.append(Example(row["quote"], row["stance"], row["issue"], topic=row["doc_id"],
+                               case=row.get("kind", ""), source=path.name))
+    return out
+
+
+def public_available(name: str) -> bool:
+    """True when `../shared/data/<name>/` exists (benches skip otherwise)."""
+    return (PUBLIC_DATA / name).is_dir()
+
+
+def _jsonl(path: Path) -> list[dict[str, Any]]:
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def ukp_topics() -> list[str]:
+    """Topic file stems of the UKP corpus copy (e.g. 'gun_control')."""
+    return sorted(p.stem for p in (PUBLIC_DATA / "ukp").glob("*.jsonl"))
+
+
+def ukp_examples(topic: str) -> list[Example]:
+    """One UKP topic; the issue is the topic as phrased in the corpus ('gun control')."""
+    rows = _jsonl(PUBLIC_DATA / "ukp" / f"{topic}.jsonl")
+    return [Example(r["sentence"], r["label"], r["topic"], topic=topic, source="ukp") for r in rows]
+
+
+def semeval_examples(split: str) -> list[Example]:
+    """SemEval-2016 task A tweets of one split ('train' or 'test'); the issue is the target."""
+    rows = _jsonl(PUBLIC_DATA / "semeval2016" / f"{split}.jsonl")
+    return [Example(r["text"], r["label"], r["target"], topic=r["target"], source="semeval")
+            for r in rows]

@@ -1,0 +1,417 @@
+"""Finding quotations in a parsed article.
+
+In: a spaCy `Doc` (tagger, parser and NER run; the lemmatizer is not needed).
+Out: `find_attributions(doc)` -> list of `Attribution` (analysis/records.py), in text order: every direct
+quote (in quotation marks) and every indirect one (reported speech), with character offsets into
+`doc.text` (quote marks excluded), the cue verb as written, and the speaker from analysis.speakers.
+
+Layers, each a small function (mirroring GenderGapTracker's extractor, see STYLE.md):
+1. `quote_spans`: pair quotation marks in the raw text (straight, curly, single, double), telling
+   apostrophes from closing marks and following quotes across paragraphs.
+2. `_cue_for_quote`: link each quoted span to a cue verb: the verb governing it in the parse, or a
+   cue right after / right before it ("..., he said." / "He said: ...").
+3. `_continuations`: a quote-only sentence right after an attributed quote continues it ("First
+   part," she said. "Second part.") and becomes another piece of the same attribution.
+4. `_indirect`: a cue verb with a clausal complement ("warned that ..."), "warn of ...", or
+   "according to X, ..." gives an indirect quote.
+Quoted phrases no cue governs (titles, scare quotes) are left out.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+import re
+
+from spacy.tokens import Doc, Token
+
+from analysis.records import Attribution, Span
+from analysis.speakers import SpeakerResolver, speaker_head
+
+RESOURCES = Path(__file__).parent / "resources"
+
+_MARKS = re.compile(r"[\"“”„‟«»‘’‚']|\n")
+_DOUBLE_OPEN, _DOUBLE_CLOSE = "“„‟«", "”»"
+_SINGLE_OPEN = "‘‚"
+_OPENERS_BEFORE = " \t\n([{—–-/"  # a straight mark after one of these opens a quote
+# Elisions that start with an apostrophe ('em, 'til, 'cause, the '90s): never a quote mark.
+_ELISION = re.compile(r"(\d0s|\d\d\b|em\b|til\b|cause\b|n\b|tis\b)", re.IGNORECASE)
+# Words a bare "it"/"that" clause may start with; content spans do not start with the complementizer.
+_COMPLEMENTIZERS = {"that"}
+_MIN_BARE_WORDS = 1
+
+
+@dataclass
+class QuoteSpan:
+    """One quotation: its pieces (text between the marks, one per paragraph), quote marks excluded."""
+
+    pieces: list[Span]
+    double: bool = True
+    tokens: tuple[int, int] = (0, 0)  # [first, last+1) token indices, filled by `_align`
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.pieces[-1][1]
+
+
+@dataclass
+class _Found:
+    """An attribution under construction: its cue token and quote pieces."""
+
+    cue: Token | None
+    kind: str
+    pieces: list[Span] = field(default_factory=list)
+    speaker_from: Token | None = None  # for continuations: the cue whose speaker they share
+
+
+@lru_cache(maxsize=1)
+def cue_forms() -> dict[str, tuple[str, str]]:
+    """Lowercased verb form -> (kind, lemma), from resources/cue_verbs.txt."""
+    forms: dict[str, tuple[str, str]] = {}
+    for line in (RESOURCES / "cue_verbs.txt").read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        kind, lemma, *words = line.split()
+        for word in words:
+            forms.setdefault(word.lower(), (kind, lemma))
+    return forms
+
+
+# ---------------------------------------------------------------------------------------------
+# Layer 1: quotation marks
+# ---------------------------------------------------------------------------------------------
+
+
+def _role(text: str, i: int) -> str | None:
+    """What the mark at `text[i]` is: "open", "close", "either", "close?" (s' may be a possessive)
+    or None (an apostrophe)."""
+    ch = text[i]
+    prev = text[i - 1] if i > 0 else " "
+    nxt = text[i + 1] if i + 1 < len(text) else " "
+    if ch in _DOUBLE_OPEN:
+        return "open"
+    if ch in _DOUBLE_CLOSE:
+        return "close"
+    if ch == '"':
+        if prev in _OPENERS_BEFORE or prev in "“‘'":
+            return "open"
+        if nxt.isspace() or not nxt.isalnum():
+            return "close"
+        return "either"
+    # single marks: ‘ ’ '
+    if prev.isalnum() and nxt.isalnum():
+        return None  # don't, Ottawa's
+    if (prev.isspace() or i == 0 or prev in "([—–-") and _ELISION.match(text, i + 1):
+        return None  # the '90s, 'em
+    if ch in _SINGLE_OPEN:
+        return "open"
+    if prev in _OPENERS_BEFORE or i == 0:
+        return "open" if nxt.isalnum() or nxt in "“\"$(" else None
+    if prev in "sS" and nxt.isspace():
+        return "close?"  # troops' or the end of a quote ending in s
+    return "close"
+
+
+def _next_opens(text: str, i: int, double: bool) -> int | None:
+    """Index of an opening mark starting the paragraph after position `i` (a newline), else None."""
+    j = i
+    while j < len(text) and text[j].isspace():
+        j += 1
+    if j >= len(text):
+        return None
+    ch = text[j]
+    if double and (ch in _DOUBLE_OPEN or ch == '"'):
+        return j
+    if not double and (ch in _SINGLE_OPEN or ch == "'"):
+        return j
+    return None
+
+
+def _clean(text: str, s: int, e: int) -> Span | None:
+    """The span without surrounding whitespace, or None when empty."""
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return (s, e) if e > s else None
+
+
+def _later_close(text: str, i: int) -> bool:
+    """Whether a clear closing single mark follows in the same paragraph (so s' here is possessive)."""
+    end = text.find("\n", i)
+    rest = text[i + 1 : end if end >= 0 else len(text)]
+    return re.search(r"[.,!?;:][’']", rest) is not None
+
+
+def quote_spans(text: str) -> list[QuoteSpan]:
+    """Pair the quotation marks of `text`; single marks inside double quotes are nested, ignored."""
+    found: list[QuoteSpan] = []
+    open_at: int | None = None
+    double = True
+    pieces: list[Span] = []
+    for m in _MARKS.finditer(text):
+        i = m.start()
+        ch = text[i]
+        if ch == "\n":
+            if open_at is None:
+                continue
+            nxt = _next_opens(text, i, double)
+            piece = _clean(text, open_at + 1, i)
+            if nxt is not None and piece:
+                pieces.append(piece)  # the quote runs on into the next paragraph
+                open_at = None
+                continue
+            if pieces and piece:  # a multi-paragraph quote whose last paragraph lacks its mark
+                found.append(QuoteSpan(pieces + [piece], double))
+            open_at, pieces = None, []
+            continue
+        is_double = ch in '"“”„‟«»'
+        if open_at is not None and is_double != double:
+            continue  # nested marks of the other kind belong to the open quote
+        role = _role(text, i)
+        if role is None:
+            continue
+        if open_at is None:
+            if role in ("open", "either") or (role == "close" and pieces):
+                if pieces and role == "close":
+                    continue
+                open_at, double = i, is_double
+            continue
+        if role == "close?" and _later_close(text, i):
+            continue
+        if role in ("close", "close?", "either") or (role == "open" and ch == '"'):
+            piece = _clean(text, open_at + 1, i)
+            if piece:
+                found.append(QuoteSpan(pieces + [piece], double))
+            open_at, pieces = None, []
+        elif role == "open" and is_double:
+            open_at = i  # two openers in a row: the first lost its closing mark
+    return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Layers 2-4: linking quotes and cues
+# ---------------------------------------------------------------------------------------------
+
+
+def _align(doc: Doc, spans: list[QuoteSpan]) -> list[int]:
+    """Fill each span's token range; return, per token, the index of the quote holding it or -1."""
+    starts = [t.idx for t in doc]
+    inside = [-1] * len(doc)
+    for q, span in enumerate(spans):
+        first = bisect_left(starts, span.start)
+        last = bisect_left(starts, span.end)
+        span.tokens = (first, max(first, last))
+        for s, e in span.pieces:
+            for t in range(bisect_left(starts, s), bisect_left(starts, e)):
+                inside[t] = q
+    return inside
+
+
+def _is_cue(tok: Token, inside: list[int], speech_only: bool = False) -> bool:
+    """A cue verb outside any quotation."""
+    info = cue_forms().get(tok.lower_)
+    if info is None or inside[tok.i] >= 0 or tok.pos_ not in ("VERB", "AUX"):
+        return False
+    return not speech_only or info[0] == "speech"
+
+
+def _governing_cue(doc: Doc, span: QuoteSpan, inside: list[int]) -> Token | None:
+    """The nearest cue verb above the quote in the parse that has a speaker."""
+    first, last = span.tokens
+    for tok in doc[first:last]:
+        head = tok.head
+        if first <= head.i < last or head.i == tok.i:
+            continue
+        if tok.lower_ == "according" or head.lower_ == "according":
+            continue
+        for _ in range(10):
+            if _is_cue(head, inside) and speaker_head(head) is not None:
+                return head
+            if head.head.i == head.i:
+                break
+            head = head.head
+    return None
+
+
+def _according_to(doc: Doc, span: QuoteSpan, inside: list[int]) -> Token | None:
+    """An "according to X" attached to a verb inside the quote (According to X, "...")."""
+    first, last = span.tokens
+    lo = max(0, first - 12)
+    for tok in doc[lo:last]:
+        if tok.lower_ == "according" and inside[tok.i] < 0 and speaker_head(tok) is not None:
+            if first <= tok.head.i < last or tok.i < first:
+                return tok
+    return None
+
+
+def _adjacent_cue(doc: Doc, span: QuoteSpan, inside: list[int]) -> Token | None:
+    """A speech verb right after the closing mark or right before the opening one."""
+    first, last = span.tokens
+    for tok in doc[last : min(len(doc), last + 8)]:
+        if inside[tok.i] >= 0 or tok.is_sent_start and tok.i > last + 1:
+            break
+        if _is_cue(tok, inside, speech_only=True) and speaker_head(tok) is not None:
+            return tok
+    before = doc.text[: span.start - 1].rstrip()
+    if before.endswith((",", ":")) or before.endswith("—"):
+        lo = max(0, first - 15)
+        for tok in reversed(doc[lo:first]):
+            if inside[tok.i] >= 0:
+                break
+            if _is_cue(tok, inside, speech_only=True) and speaker_head(tok) is not None:
+                return tok
+    return None
+
+
+def _is_bare(text: str, span: QuoteSpan) -> bool:
+    """A quote that is a sentence of its own: nothing but punctuation around it in its sentence."""
+    before = text[: span.start - 1].rstrip(" \t")
+    if before and before[-1] not in ".!?\n:”\"’'" and not before.endswith("\n"):
+        return False
+    after = text[span.end + 1 : span.end + 4].lstrip(" \t")
+    return not after or after[0] in "\n.!?”\"’'(" or after[0].isupper()
+
+
+def _link_direct(doc: Doc, spans: list[QuoteSpan], inside: list[int]) -> list[_Found]:
+    """Group quote spans under their cue; quote-only sentences after an attribution continue it."""
+    found: list[_Found] = []
+    by_cue: dict[int, _Found] = {}
+    last: _Found | None = None
+    text = doc.text
+    for span in spans:
+        cue = (
+            _governing_cue(doc, span, inside)
+            or _according_to(doc, span, inside)
+            or _adjacent_cue(doc, span, inside)
+        )
+        if cue is not None:
+            item = by_cue.get(cue.i)
+            if item is None:
+                item = by_cue[cue.i] = _Found(cue, "direct")
+                found.append(item)
+            item.pieces.extend(span.pieces)
+            last = item
+        elif last is not None and _is_bare(text, span) and _continues(text, last, span):
+            last.pieces.extend(span.pieces)
+    return found
+
+
+def _continues(text: str, prev: _Found, span: QuoteSpan) -> bool:
+    """Whether only a short attribution (no other quote, at most one paragraph break) separates
+    the previous attributed quote from this one."""
+    gap = text[prev.pieces[-1][1] : span.start]
+    if gap.count("\n\n") > 1 or gap.count("\n") > 2:
+        return False
+    return len(gap.split()) <= 25
+
+
+def _clause_span(doc: Doc, head: Token, inside: list[int]) -> Span | None:
+    """Character span of a clause (the subtree of `head`), without a leading "that" or punctuation."""
+    left, right = head.left_edge.i, head.right_edge.i
+    while left <= right and (doc[left].is_punct or doc[left].lower_ in _COMPLEMENTIZERS):
+        left += 1
+    while right >= left and doc[right].is_punct:
+        right -= 1
+    if right - left < 2 or any(inside[i] >= 0 for i in range(left, right + 1)):
+        return None
+    return (doc[left].idx, doc[right].idx + len(doc[right]))
+
+
+def _indirect_content(doc: Doc, cue: Token, inside: list[int]) -> Span | None:
+    """The reported content of a cue verb: its clausal complement, or "warn of X"."""
+    if cue.lower_ == "according":
+        main = cue.head
+        if main.i == cue.i or inside[main.i] >= 0:
+            return None
+        skip = set(range(cue.left_edge.i, cue.right_edge.i + 1))
+        toks = [t.i for t in main.subtree if t.i not in skip]
+        toks = [i for i in toks if i > cue.right_edge.i or i < cue.left_edge.i]
+        if not toks:
+            return None
+        after = [i for i in toks if i > cue.i] or toks
+        return _trim(doc, min(after), max(after), inside)
+    for child in cue.children:
+        if child.dep_ == "ccomp" and child.pos_ in ("VERB", "AUX"):
+            return _clause_span(doc, child, inside)
+        if child.dep_ == "prep" and child.lower_ in ("of", "about") and cue.lower_.startswith("warn"):
+            return _trim(doc, child.i, child.right_edge.i, inside)
+    return None
+
+
+def _trim(doc: Doc, left: int, right: int, inside: list[int]) -> Span | None:
+    """Character span of tokens [left, right] without edge punctuation; None if short or quoted."""
+    while left <= right and doc[left].is_punct:
+        left += 1
+    while right >= left and doc[right].is_punct:
+        right -= 1
+    if right - left < 2 or any(inside[i] >= 0 for i in range(left, right + 1)):
+        return None
+    return (doc[left].idx, doc[right].idx + len(doc[right]))
+
+
+def _indirect(doc: Doc, inside: list[int], used: set[int]) -> list[_Found]:
+    """Reported speech and thought: cue verbs outside quotes with a clausal content."""
+    found: list[_Found] = []
+    forms = cue_forms()
+    for tok in doc:
+        if tok.i in used or inside[tok.i] >= 0:
+            continue
+        if tok.lower_ == "according":
+            pass
+        elif tok.lower_ not in forms or tok.pos_ not in ("VERB", "AUX"):
+            continue
+        content = _indirect_content(doc, tok, inside)
+        if content is None or speaker_head(tok) is None:
+            continue
+        found.append(_Found(tok, "indirect", [content]))
+    return found
+
+
+def _cue_text(doc: Doc, cue: Token | None) -> str | None:
+    """The cue as written: the verb (with its particle, "pointed out") or "according to"."""
+    if cue is None:
+        return None
+    if cue.lower_ == "according":
+        nxt = doc[cue.i + 1] if cue.i + 1 < len(doc) else None
+        return cue.text + (" " + nxt.text if nxt is not None and nxt.lower_ == "to" else "")
+    prt = [c for c in cue.children if c.dep_ == "prt" and c.i == cue.i + 1]
+    return cue.text + (" " + prt[0].text if prt else "")
+
+
+def find_attributions(doc: Doc) -> list[Attribution]:
+    """Every quotation of the article, direct and indirect, in text order, with its speaker."""
+    spans = quote_spans(doc.text)
+    inside = _align(doc, spans)
+    direct = _link_direct(doc, spans, inside)
+    used = {f.cue.i for f in direct if f.cue is not None}
+    direct_pieces = [p for f in direct for p in f.pieces]
+    indirect = [f for f in _indirect(doc, inside, used) if not _overlaps(f.pieces[0], direct_pieces)]
+    resolver = SpeakerResolver(doc, inside)
+    items = sorted(direct + indirect, key=lambda f: f.pieces[0][0])
+    speakers = [resolver.resolve(f.cue) if f.cue is not None else None for f in items]
+    out: list[Attribution] = []
+    for item, who in zip(items, speakers):
+        out.append(
+            Attribution(
+                pieces=tuple(sorted(item.pieces)),
+                kind=item.kind,
+                cue=_cue_text(doc, item.cue),
+                speaker=who.speaker if who else None,
+                speaker_mention=who.mention if who else None,
+                anonymous=who.anonymous if who else False,
+                speaker_context=(resolver.context(who.speaker) or who.context) if who else "",
+            )
+        )
+    return out
+
+
+def _overlaps(span: Span, pieces: list[Span]) -> bool:
+    """Whether an indirect content span overlaps a direct quote (which then takes precedence)."""
+    return any(s < span[1] and e > span[0] for s, e in pieces)

@@ -1,0 +1,457 @@
+"""Who said it: the speaker of a cue verb, canonicalised per article.
+
+In: a spaCy `Doc` and, per token, whether it lies inside a quotation (from analysis.quotes).
+Out: `SpeakerResolver(doc, inside).resolve(cue)` -> `Speaker` (canonical name, the mention used at this
+quote, anonymous flag, the fullest description of the speaker in the article), or None.
+
+Rules, in order: the subject of the cue (inverted "said X", "according to X", inherited through
+"denied, calling" and relative "who"); pronouns resolved to the nearest earlier fitting antecedent
+(a person for he/she, a body or document for it, a group for they); a document ("the memo") to its
+author ("Hegseth's memo"); anonymous sources ("a senior official") to "anonymous <descriptor>";
+capitals and countries as metonyms to "Government of <country>"; a person to the longest form of
+their name in the article ("McCain" -> "John McCain"). Word lists live in analysis/resources/.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.tokens import Doc, Span, Token
+
+RESOURCES = Path(__file__).parent / "resources"
+
+_SUBJECTS = ("nsubj", "nsubjpass")
+_INHERIT = ("conj", "advcl", "xcomp", "pcomp")  # verbs sharing their head's subject
+_RELATIVE = {"who", "which", "that", "whom"}
+_MALE, _FEMALE = {"he", "him", "his"}, {"she", "her", "hers"}
+_THING = {"it", "its"}
+_GROUP = {"they", "them", "their"}
+_MODIFIERS = {"compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "case", "npadvmod"}
+_DESCRIPTION_PREPS = {"of", "for", "at", "from", "with", "in", "on"}
+_ARTICLES = {"the", "a", "an"}
+_INDEFINITE = {"a", "an", "one", "another"}
+_BODY_NOUNS = {
+    "administration", "government", "campaign", "committee", "agency", "department", "ministry",
+    "office", "group", "organization", "organisation", "company", "party", "panel", "council",
+    "commission", "court", "newspaper", "paper", "network", "board", "team", "union", "coalition",
+}
+_MAX_CONTEXT_TOKENS = 30
+
+
+@dataclass(frozen=True)
+class Speaker:
+    """A resolved speaker: canonical name, the words at this quote, anonymity, description."""
+
+    speaker: str
+    mention: str
+    anonymous: bool
+    context: str
+
+
+def _words(name: str) -> frozenset[str]:
+    lines = (RESOURCES / name).read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip().lower() for x in lines if x.strip() and not x.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def titles() -> frozenset[str]:
+    """Title and role words stripped from names (resources/titles.txt)."""
+    return _words("titles.txt")
+
+
+@lru_cache(maxsize=1)
+def anonymous_heads() -> frozenset[str]:
+    return _words("anonymous_heads.txt")
+
+
+@lru_cache(maxsize=1)
+def anonymous_phrases() -> frozenset[str]:
+    return _words("anonymous_phrases.txt")
+
+
+@lru_cache(maxsize=1)
+def document_nouns() -> frozenset[str]:
+    return _words("document_nouns.txt")
+
+
+@lru_cache(maxsize=1)
+def governments() -> dict[str, str]:
+    """Capital or country as written -> "Government of <country>" (resources/capitals.tsv)."""
+    out: dict[str, str] = {}
+    for line in (RESOURCES / "capitals.tsv").read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, country = line.split("\t")
+            out[name.strip().lower()] = f"Government of {country.strip()}"
+    return out
+
+
+def speaker_head(cue: Token) -> Token | None:
+    """The head token of the cue's speaker: its subject, inherited or relative, or None."""
+    if cue.lower_ == "according":
+        for child in cue.children:
+            if child.lower_ == "to":
+                objs = [c for c in child.children if c.dep_ == "pobj"]
+                return objs[0] if objs else None
+        return None
+    verb = cue
+    for _ in range(4):
+        for child in verb.children:
+            if child.dep_ in _SUBJECTS:
+                if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
+                    return verb.head
+                if child.dep_ == "nsubjpass":
+                    break  # "was told": the subject is the listener
+                return child
+            if child.dep_ == "agent":
+                objs = [c for c in child.children if c.dep_ == "pobj"]
+                if objs:
+                    return objs[0]
+        if verb.dep_ == "relcl" and verb.head.pos_ in ("NOUN", "PROPN"):
+            return None  # "a claim Kyiv denied": the noun is what was said, not who
+        if verb.dep_ == "acl" and verb.head.pos_ in ("NOUN", "PROPN") and verb.tag_ == "VBG":
+            return verb.head  # "officials saying ..."
+        if verb.tag_ == "VBG" and verb.dep_ in ("advcl", "conj", "xcomp"):
+            return _nearest_subject(verb)
+        if verb.dep_ not in _INHERIT or verb.head.i == verb.i:
+            return None
+        verb = verb.head
+    return None
+
+
+def _nearest_subject(verb: Token) -> Token | None:
+    """The subject of the closest clause before a participle ("a claim Kyiv denied, calling it"):
+    the parser often hangs the participle on the main verb instead."""
+    doc = verb.doc
+    for tok in reversed(doc[verb.sent.start : verb.i]):
+        if tok.dep_ in _SUBJECTS and tok.head.i < verb.i:
+            if tok.lower_ in _RELATIVE and tok.head.dep_ == "relcl":
+                return tok.head.head
+            return tok if tok.dep_ == "nsubj" else None
+    return None
+
+
+def mention_span(head: Token) -> Span:
+    """The noun phrase naming the speaker: the head with its left modifiers and named entity."""
+    doc = head.doc
+    left = head.i
+    for child in reversed(list(head.lefts)):
+        if child.dep_ in _MODIFIERS or (child.dep_ == "punct" and child.text in "-–"):
+            left = min(left, child.left_edge.i)
+        else:
+            break
+    right = head.i
+    if head.ent_type_:
+        while right + 1 < len(doc) and doc[right + 1].ent_iob_ == "I":
+            right += 1
+        while left > 0 and doc[left].ent_iob_ == "I":
+            left -= 1
+    for child in head.rights:
+        if child.dep_ in ("flat", "compound") and child.i == right + 1:
+            right = child.i
+    while left < right and doc[left].is_punct:
+        left += 1
+    return doc[left : right + 1]
+
+
+def _description(head: Token, inside: list[int]) -> str:
+    """The mention plus its appositive, "of ORG" phrase and a short or anonymity relative clause."""
+    doc = head.doc
+    span = mention_span(head)
+    end = span.end
+    for child in head.rights:
+        if child.i < end:
+            continue
+        if child.dep_ == "punct" and child.text in ",(":
+            continue
+        if child.dep_ == "prep" and child.lower_ in _DESCRIPTION_PREPS:
+            end = child.right_edge.i + 1
+            while end < len(doc) and doc[end].ent_iob_ == "I":
+                end += 1  # "of the International Campaign to Ban Landmines" parsed short
+        elif child.dep_ == "appos":
+            cut = [c.left_edge.i for c in child.rights if c.dep_ in ("relcl", "acl")]
+            end = min(cut) if cut else child.right_edge.i + 1
+        elif child.dep_ in ("relcl", "acl"):
+            clause = doc[child.left_edge.i : child.right_edge.i + 1].text.lower()
+            short = child.dep_ == "relcl" and child.right_edge.i - child.left_edge.i < 6
+            if short or any(p in clause for p in anonymous_phrases()):
+                end = child.right_edge.i + 1
+            else:
+                break
+        else:
+            break
+    end = min(end, span.start + _MAX_CONTEXT_TOKENS)
+    while end > span.end and (doc[end - 1].is_punct or inside[end - 1] >= 0):
+        end -= 1
+    text = doc[span.start : end].text
+    return text.strip(" ,;:(—–-")
+
+
+def strip_title(words: list[str]) -> list[str]:
+    """Drop leading title words and a trailing possessive: ["Sen.", "John", "McCain's"] -> name."""
+    out = list(words)
+    while len(out) > 1 and out[0].lower().rstrip(".") in titles():
+        out.pop(0)
+    if out:
+        last = out[-1]
+        for suffix in ("'s", "’s", "'", "’"):
+            if last.endswith(suffix) and len(last) > len(suffix):
+                out[-1] = last[: -len(suffix)]
+                break
+    return [w for w in out if w not in ("'s", "’s", "'", "’")]
+
+
+def person_name(span: Span) -> str | None:
+    """The person's name inside a mention, without titles, or None when it names no person."""
+    root = span.root
+    ents = [e for e in span.ents if e.label_ == "PERSON" and e.start <= root.i < e.end]
+    if ents:
+        words = strip_title([t.text for t in ents[-1]])
+        return " ".join(words) or None
+    props = [t for t in span if t.pos_ == "PROPN" and not t.ent_type_ in ("ORG", "GPE", "NORP")]
+    if props and span.root.pos_ == "PROPN" and span.root.ent_type_ in ("", "PERSON"):
+        words = strip_title([t.text for t in props])
+        if words and words[0].lower().rstrip(".") not in titles():
+            return " ".join(words)
+    return None
+
+
+
+def _subjectish(tok: Token) -> bool:
+    """Whether the token is (part of) a clause subject: "Hegseth" in "Hegseth's memo outlines"."""
+    for _ in range(3):
+        if tok.dep_ in _SUBJECTS:
+            return True
+        if tok.dep_ not in ("compound", "poss", "appos", "conj") or tok.head.i == tok.i:
+            return False
+        tok = tok.head
+    return False
+
+
+@dataclass(frozen=True)
+class _Cand:
+    """An antecedent candidate: where it is, and who it is once resolved."""
+
+    pos: int
+    speaker: "_Lazy"
+    subject: bool
+    kind: str  # "person" | "thing" | "group"
+
+
+class SpeakerResolver:
+    """Resolves cue verbs to speakers for one article, keeping one canonical name per person."""
+
+    def __init__(self, doc: Doc, inside: list[int]) -> None:
+        self.doc, self.inside = doc, inside
+        self.names: dict[str, list[tuple[int, list[str]]]] = {}  # last name -> (pos, words)
+        self.gender: dict[str, str] = {}
+        self.contexts: dict[str, str] = {}
+        self.cands: list[_Cand] = []
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and inside[ent.start] < 0:
+                words = strip_title([t.text for t in ent])
+                if words:
+                    self.names.setdefault(words[-1].lower(), []).append((ent.start, words))
+        self._index_candidates()
+
+    def _index_candidates(self) -> None:
+        """Every person, body and group mention outside quotes, as a pronoun antecedent."""
+        doc = self.doc
+        for tok in doc:
+            if self.inside[tok.i] >= 0 or tok.pos_ not in ("PROPN", "NOUN"):
+                continue
+            if tok.dep_ in ("compound", "flat") and tok.head.i > tok.i and tok.head.ent_type_:
+                continue  # only the last word of a multi-word name
+            kind = self._kind(tok)
+            if kind is None:
+                continue
+            self.cands.append(_Cand(tok.i, _Lazy(self, tok), _subjectish(tok), kind))
+
+    def _kind(self, tok: Token) -> str | None:
+        low = tok.lower_
+        if tok.ent_type_ == "PERSON" or (tok.pos_ == "PROPN" and low in self.names):
+            return "person"
+        if tok.ent_type_ in ("ORG", "GPE", "NORP") or low in _BODY_NOUNS or low in document_nouns():
+            return "thing" if tok.tag_ not in ("NNS", "NNPS") else "group"
+        if low in anonymous_heads() and tok.tag_ == "NN":
+            return "person"  # "a senior official ... he added"
+        if tok.tag_ == "NNS" and tok.dep_ in _SUBJECTS:
+            return "group"
+        return None
+
+    # -- canonical names --------------------------------------------------------------------
+
+    def canonical_person(self, name: str, pos: int) -> str:
+        """The longest form of this person's name in the article, nearest earlier one first."""
+        parts = name.split()
+        longer = [
+            (p, w) for p, w in self.names.get(parts[-1].lower(), [])
+            if len(w) > len(parts) and w[-len(parts):] == parts
+        ]
+        if not longer:
+            return name
+        before = [c for c in longer if c[0] <= pos]
+        pick = max(before, key=lambda c: (c[0], len(c[1]))) if before else longer[0]
+        return " ".join(pick[1])
+
+    def context(self, speaker: str) -> str:
+        """The fullest description of the speaker seen in the article."""
+        return self.contexts.get(speaker, "")
+
+    def _note(self, who: Speaker, desc: str) -> Speaker:
+        if len(desc) > len(self.contexts.get(who.speaker, "")):
+            self.contexts[who.speaker] = desc
+        return who
+
+    # -- resolution -------------------------------------------------------------------------
+
+    def resolve(self, cue: Token) -> Speaker | None:
+        """The speaker of a cue verb (see the module docstring for the rules)."""
+        head = speaker_head(cue)
+        if head is None:
+            return None
+        return self.resolve_head(head)
+
+    def resolve_head(self, head: Token, depth: int = 0) -> Speaker:
+        low = head.lower_
+        if head.pos_ == "PRON" or low in _MALE | _FEMALE | _THING | _GROUP:
+            return self._pronoun(head)
+        span = mention_span(head)
+        desc = _description(head, self.inside)
+        plain = span.text[4:] if span[0].lower_ == "the" and len(span) > 1 else span.text
+        gov = governments().get(plain.lower())  # before names: the tagger calls "Kyiv" a person
+        if gov:
+            return self._note(Speaker(gov, span.text, False, desc), desc)
+        name_span = span
+        if person_name(span) is None:
+            for child in head.rights:
+                if child.dep_ == "appos" and person_name(mention_span(child)):
+                    name_span = mention_span(child)
+        name = person_name(name_span)
+        if name:
+            canonical = self.canonical_person(name, head.i)
+            first = span[0].lower_.rstrip(".")
+            if first in ("mr", "mrs", "ms"):
+                self.gender.setdefault(canonical, "m" if first == "mr" else "f")
+            self._person_contexts(canonical)
+            return self._note(Speaker(canonical, span.text, False, desc), desc)
+        if low in document_nouns() and depth < 2:
+            author = self._author(head, depth)
+            if author is not None:
+                return Speaker(author.speaker, span.text, author.anonymous, author.context)
+        if self._is_anonymous(span, head, desc):
+            words = [t.text for t in span if not (t.i == span.start and t.lower_ in _INDEFINITE | _ARTICLES)]
+            return self._note(Speaker("anonymous " + " ".join(words), span.text, True, desc), desc)
+        plain = span.text[4:] if span[0].lower_ == "the" and len(span) > 1 else span.text
+        if span[0].lower_ == "the" and head.pos_ == "NOUN" and len(span) <= 3:
+            earlier = self._earlier_with(low, head.i)
+            if earlier is not None:
+                return Speaker(earlier.speaker, span.text, earlier.anonymous, earlier.context)
+        return self._note(Speaker(plain, span.text, False, desc), desc)
+
+    def _person_contexts(self, canonical: str) -> None:
+        """Record the description at every mention of this person (once per person)."""
+        key = "\0" + canonical
+        if key in self.contexts:
+            return
+        self.contexts[key] = ""
+        last = canonical.split()[-1].lower()
+        for pos, words in self.names.get(last, []):
+            if self.canonical_person(" ".join(words), pos) == canonical:
+                root = _np_head(self.doc[pos])
+                if root.dep_ == "poss" or root.pos_ != "PROPN":
+                    continue  # "Hegseth's memo" describes the memo, not Hegseth
+                desc = _description(root, self.inside)
+                if len(desc) > len(self.contexts.get(canonical, "")):
+                    self.contexts[canonical] = desc
+
+    def _is_anonymous(self, span: Span, head: Token, desc: str) -> bool:
+        low = desc.lower()
+        if any(p in low for p in anonymous_phrases()):
+            return True
+        if head.lower_ not in anonymous_heads():
+            return False
+        if span[0].lower_ in _INDEFINITE:
+            return True
+        return head.lower_ in ("sources", "source", "insiders") and len(span) <= 3
+
+    def _author(self, head: Token, depth: int) -> Speaker | None:
+        """Who wrote or issued a document: "X's memo", "a memo from X", or an earlier such mention."""
+        for tok in [head] + [t for t in self.doc[: head.i] if t.lower_ == head.lower_][::-1]:
+            for child in tok.children:
+                if child.dep_ == "poss" and child.pos_ in ("PROPN", "NOUN"):
+                    return self.resolve_head(child, depth + 1)
+                if child.dep_ == "prep" and child.lower_ in ("from", "by", "of"):
+                    objs = [c for c in child.children if c.dep_ == "pobj" and c.pos_ in ("PROPN", "NOUN")]
+                    if objs and objs[0].lower_ not in document_nouns():
+                        return self.resolve_head(objs[0], depth + 1)
+        return None
+
+    def _earlier_with(self, word: str, pos: int) -> Speaker | None:
+        """An earlier speaker whose description holds this noun ("the senator" -> Senator McCain)."""
+        for cand in reversed(self.cands):
+            if cand.pos >= pos:
+                continue
+            who = cand.speaker.get()
+            if who and word in self.context(who.speaker).lower().split():
+                return who
+        return None
+
+    def _pronoun(self, pron: Token) -> Speaker:
+        """Resolve he/she/it/they to the nearest earlier fitting mention, subjects first."""
+        low = pron.lower_
+        kind = "person" if low in _MALE | _FEMALE else "thing" if low in _THING else "group"
+        gender = "m" if low in _MALE else "f" if low in _FEMALE else None
+        sents = 2 if kind == "person" else 1
+        window_start = _sentence_start(pron, sents)
+        pool = [c for c in self.cands if window_start <= c.pos < pron.i and c.kind == kind]
+        if kind == "thing":
+            pool += [c for c in self.cands if window_start <= c.pos < pron.i and c.kind == "group" and self.doc[c.pos].ent_type_ == "ORG"]
+            pool.sort(key=lambda c: c.pos)
+        for want_subject in (True, False):
+            for cand in reversed(pool):
+                if want_subject and not cand.subject:
+                    continue
+                who = cand.speaker.get()
+                if who is None or (gender and self.gender.get(who.speaker, gender) != gender):
+                    continue
+                if gender:
+                    self.gender.setdefault(who.speaker, gender)
+                return Speaker(who.speaker, pron.text, who.anonymous, who.context)
+        return Speaker(pron.text, pron.text, False, "")
+
+
+def _np_head(tok: Token) -> Token:
+    """The head of the noun phrase a name token is part of ("John" -> "McCain")."""
+    for _ in range(3):
+        if tok.dep_ in ("compound", "flat") and tok.head.i > tok.i:
+            tok = tok.head
+        else:
+            break
+    return tok
+
+
+def _sentence_start(tok: Token, back: int) -> int:
+    """Token index where the sentence `back` sentences before the token's own begins."""
+    start = tok.sent.start
+    doc = tok.doc
+    for _ in range(back):
+        if start == 0:
+            break
+        start = doc[start - 1].sent.start
+    return start
+
+
+class _Lazy:
+    """A candidate's speaker, resolved only when a pronoun needs it."""
+
+    def __init__(self, resolver: SpeakerResolver, tok: Token) -> None:
+        self.resolver, self.tok, self.value = resolver, tok, None
+        self.done = False
+
+    def get(self) -> Speaker | None:
+        if not self.done:
+            self.done = True
+            self.value = self.resolver.resolve_head(_np_head(self.tok), depth=1)
+        return self.value

@@ -1,0 +1,141 @@
+"""Acting on people's corrections: re-typing after a gazetteer edit, retraining from corrections.
+
+In: a store connection (and the gazetteer file / model folder). Out: predictions in the store
+brought up to date; corrections themselves are never touched, they keep winning in `quote_facts`.
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+import hashlib
+from pathlib import Path
+import shutil
+import tempfile
+from typing import Any
+
+import duckdb
+
+from analysis.actors import DEFAULT_GAZETTEER, Gazetteer, actor_type_of, load_gazetteer
+from analysis.errors import StanceError
+from analysis.records import ACTOR_TYPES
+from analysis.store import update_stances
+from analysis.store.review import (
+    quotes_for_rescoring,
+    speaker_descriptions,
+    stance_corrections,
+    update_actor_types,
+)
+
+# Fewer corrections than this cannot be split into training and a fair held-out comparison.
+MIN_CORRECTIONS = 10
+HELDOUT_EVERY = 5  # one correction in five (by a hash of its text) is held out
+
+
+def add_gazetteer_entry(pattern: str, actor_type: str, note: str = "", path: Path = DEFAULT_GAZETTEER) -> None:
+    """Append `pattern -> actor_type` to the user's gazetteer file (validated first).
+
+    Raises:
+        StanceError: empty pattern, unknown actor type, or a bad regular expression.
+    """
+    pattern = pattern.strip()
+    if not pattern:
+        raise StanceError("give a name or pattern")
+    if actor_type not in ACTOR_TYPES:
+        raise StanceError(f"{actor_type!r} is not one of {', '.join(ACTOR_TYPES)}")
+    new = not path.exists()
+    with path.open("a", encoding="utf-8", newline="") as fh:
+        if new:
+            fh.write("pattern,actor_type,note\n")
+        csv.writer(fh).writerow([pattern, actor_type, note])
+    try:
+        load_gazetteer(path)
+    except StanceError:
+        # leave the file as it was: drop the line just written
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(lines[:-1]), encoding="utf-8")
+        raise
+
+
+def retype_stored_quotes(con: duckdb.DuckDBPyConnection, gazetteer: Gazetteer | None = None) -> int:
+    """Recompute every stored quote's predicted actor type; returns how many changed."""
+    gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
+    changed = []
+    for qid, speaker, mention, context, old in speaker_descriptions(con):
+        new = actor_type_of(speaker, mention, context or "", gazetteer)
+        if new != old:
+            changed.append((qid, new))
+    return update_actor_types(con, changed)
+
+
+def rescore_store(con: duckdb.DuckDBPyConnection, scorer: Any, default_issue: str, batch: int = 2000) -> int:
+    """Score every stored quote with `scorer` and store the predictions; returns how many."""
+    rows = quotes_for_rescoring(con, default_issue)
+    done = 0
+    for i in range(0, len(rows), batch):
+        chunk = rows[i : i + batch]
+        scores = scorer.score([r[1] for r in chunk], [r[2] for r in chunk])
+        done += update_stances(
+            con,
+            [(r[0], s.stance, s.p_supportive, s.p_opposed, s.p_neutral, s.model_version)
+             for r, s in zip(chunk, scores)],
+        )
+    return done
+
+
+@dataclass(frozen=True)
+class RetrainReport:
+    corrections: int
+    trained_on: int
+    heldout: int
+    comparison: dict[str, Any]
+    replaced: bool
+    rescored: int
+
+
+def _install_model(candidate: Path, model_dir: Path) -> None:
+    """Copy a candidate model over the current one; its card goes last (the card commits it)."""
+    from analysis.stance.model import CARD_FILE, EXTRA_FILE
+
+    model_dir.mkdir(parents=True, exist_ok=True)
+    if not (candidate / EXTRA_FILE).exists():
+        (model_dir / EXTRA_FILE).unlink(missing_ok=True)
+    files = sorted(candidate.iterdir(), key=lambda p: p.name == CARD_FILE)
+    for item in files:
+        shutil.copy2(item, model_dir / item.name)
+
+
+def _held_out(text: str) -> bool:
+    return int(hashlib.sha1(text.encode("utf-8")).hexdigest(), 16) % HELDOUT_EVERY == 0
+
+
+def retrain_from_corrections(
+    con: duckdb.DuckDBPyConnection, model_dir: Path | None = None, *, force: bool = False
+) -> RetrainReport:
+    """Train a candidate model with people's stance corrections, compare it with the current one
+    on held-out corrections neither saw, and replace + re-score only if it is not worse.
+
+    Raises:
+        StanceError: fewer than `MIN_CORRECTIONS` stance corrections.
+    """
+    from analysis.stance import DEFAULT_ISSUE, MODEL_DIR, compare_models, load_scorer, rows_to_examples, train_model
+
+    model_dir = Path(model_dir) if model_dir else MODEL_DIR
+    rows = stance_corrections(con, DEFAULT_ISSUE)
+    if len(rows) < MIN_CORRECTIONS:
+        raise StanceError(
+            f"{len(rows)} stance corrections so far; retraining needs at least {MIN_CORRECTIONS} "
+            "so some can be held out to compare the models fairly"
+        )
+    heldout = [r for r in rows if _held_out(r[0])] or rows[-2:]
+    train_rows = [r for r in rows if r not in heldout]
+    old = load_scorer(model_dir)
+    with tempfile.TemporaryDirectory(prefix="stance-candidate-") as tmp:
+        train_model(model_dir=Path(tmp), extra_rows=train_rows, evaluate=False)
+        new = load_scorer(Path(tmp), train_if_missing=False)
+        comparison = compare_models(old, new, rows_to_examples(heldout, source="heldout corrections"))
+        replaced = bool(comparison["better"] or force)
+        if replaced:
+            _install_model(Path(tmp), model_dir)
+    rescored = rescore_store(con, load_scorer(model_dir), DEFAULT_ISSUE) if replaced else 0
+    return RetrainReport(len(rows), len(train_rows), len(heldout), comparison, replaced, rescored)

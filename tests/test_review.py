@@ -1,0 +1,87 @@
+"""Review actions: gazetteer edits re-type stored quotes; retraining from corrections."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from analysis.errors import StanceError
+from analysis.records import Article, Quote
+from analysis.review import add_gazetteer_entry, retrain_from_corrections, retype_stored_quotes
+from analysis.actors import load_gazetteer
+from analysis.store import connect, save_article
+from analysis.store.annotations import correct_quote
+from analysis.store.review import review_queue, stance_corrections
+
+
+def store_with(quotes_spec):
+    """quotes_spec: list of (text, speaker, context, actor, probs)."""
+    con = connect(":memory:")
+    text = "\n".join(t for t, *_ in quotes_spec)
+    article = Article(doc_id="a", text=text, title="T", issue="Banning cluster munitions")
+    quotes, pos = [], 0
+    for t, speaker, context, actor, probs in quotes_spec:
+        quotes.append(Quote("a", t, ((pos, pos + len(t)),), "direct", "said", speaker, speaker, actor, False,
+                            "neutral", *probs, "m1", article_id=article.article_id, speaker_context=context))
+        pos += len(t) + 1
+    save_article(con, article, quotes)
+    return con, [q.quote_id for q in quotes]
+
+
+def test_review_queue_puts_the_least_certain_first_and_skips_corrected():
+    con, ids = store_with([
+        ("Sure thing.", "A", "", "other", (0.9, 0.05, 0.05)),
+        ("Toss up.", "B", "", "other", (0.4, 0.38, 0.22)),
+        ("Leaning.", "C", "", "other", (0.6, 0.3, 0.1)),
+    ])
+    assert list(review_queue(con)["quote_id"]) == [ids[1], ids[2], ids[0]]
+    correct_quote(con, ids[1], "stance", "opposed")
+    assert list(review_queue(con)["quote_id"]) == [ids[2], ids[0]]
+    row = review_queue(con).iloc[0]
+    assert row["quote"] in row["context"]
+
+
+def test_gazetteer_edit_applies_to_stored_quotes(tmp_path):
+    gaz_path = tmp_path / "gazetteer.csv"
+    con, ids = store_with([("We object.", "Lin Moss", "Lin Moss of Fieldwatch", "other", (0.3, 0.4, 0.3))])
+    add_gazetteer_entry("Fieldwatch", "humanitarian", "landmine monitor", path=gaz_path)
+    assert retype_stored_quotes(con, load_gazetteer(gaz_path)) == 1
+    assert con.execute("SELECT actor_type FROM quote_facts").fetchall() == [("humanitarian",)]
+    assert retype_stored_quotes(con, load_gazetteer(gaz_path)) == 0
+
+
+def test_bad_gazetteer_entry_is_refused_and_the_file_kept(tmp_path):
+    gaz_path = tmp_path / "gazetteer.csv"
+    add_gazetteer_entry("Fieldwatch", "humanitarian", path=gaz_path)
+    before = gaz_path.read_text(encoding="utf-8")
+    with pytest.raises(StanceError):
+        add_gazetteer_entry("re:([", "expert", path=gaz_path)
+    with pytest.raises(StanceError):
+        add_gazetteer_entry("X", "soldier", path=gaz_path)
+    assert gaz_path.read_text(encoding="utf-8") == before
+
+
+def test_retraining_needs_enough_corrections():
+    con, ids = store_with([("A line.", "A", "", "other", (0.3, 0.4, 0.3))])
+    correct_quote(con, ids[0], "stance", "opposed")
+    assert stance_corrections(con, "x") == [("A line.", "opposed", "Banning cluster munitions")]
+    with pytest.raises(StanceError, match="at least 10"):
+        retrain_from_corrections(con, Path("/nonexistent"))
+
+
+@pytest.mark.slow
+def test_retraining_compares_on_heldout_and_rescores(tmp_path):
+    lines = [f"Cluster bombs maim children in village {i}, ban them now." for i in range(8)]
+    lines += [f"These munitions are vital for our defence of sector {i}." for i in range(8)]
+    spec = [(t, "S", "", "other", (0.34, 0.33, 0.33)) for t in lines]
+    con, ids = store_with(spec)
+    for qid, t in zip(ids, lines):
+        correct_quote(con, qid, "stance", "supportive" if "ban them" in t else "opposed")
+    report = retrain_from_corrections(con, tmp_path / "models", force=True)
+    assert report.corrections == 16 and report.heldout >= 1
+    assert report.trained_on + report.heldout == 16
+    assert set(report.comparison) >= {"old", "new", "better"}
+    assert report.replaced and report.rescored == 16
+    versions = con.execute("SELECT DISTINCT model_version FROM quotes").fetchall()
+    assert versions == [(report.comparison["new_version"],)]

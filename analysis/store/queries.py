@@ -247,15 +247,19 @@ def stance_over_time(con: Con, f: Filters, grain: str = "month") -> pd.DataFrame
 
 # --- Quotes -------------------------------------------------------------------------------------
 
-def slice_sql(f: Filters, sort: str = "newest",
+def slice_sql(f: Filters, sort: str | None = "newest",
               columns: tuple[str, ...] = SLICE_COLUMNS) -> tuple[str, list[Any]]:
-    """The row-level query behind every view: the exports stream it, the Quotes page pages it."""
+    """The row-level query behind every view: the exports stream it, the Quotes page pages it.
+
+    `sort=None` returns the rows in storage order: a 1,000,000-row export then streams without
+    DuckDB first sorting (and holding) the whole slice.
+    """
     unknown = [c for c in columns if c not in SLICE_COLUMNS]
     if unknown:
         raise ValueError(f"unknown columns: {unknown}")
     where, params = where_clause(f)
-    sql = f"SELECT {', '.join(columns)} FROM quote_facts {where} ORDER BY {QUOTE_SORTS[sort]}"
-    return sql, params
+    order = "" if sort is None else f" ORDER BY {QUOTE_SORTS[sort]}"
+    return f"SELECT {', '.join(columns)} FROM quote_facts {where}{order}", params
 
 
 def count_quotes(con: Con, f: Filters) -> int:
@@ -282,7 +286,8 @@ def article(con: Con, article_id: str) -> dict[str, Any] | None:
 def article_quotes(con: Con, article_id: str) -> pd.DataFrame:
     """Every quote of one article (whatever the filter), in reading order, with its pieces."""
     return _df(con, """SELECT quote_id, start_char, end_char, pieces, quote, speaker,
-                              speaker_mention, actor_type, stance, confidence, cue, kind
+                              speaker_mention, actor_type, stance, confidence, cue, kind,
+                              issue, p_supportive, p_opposed, p_neutral, corrected
                        FROM quote_facts WHERE article_id = ? ORDER BY start_char""", [article_id])
 
 

@@ -1,0 +1,312 @@
+"""Plotly figure builders: pure functions from the store's small DataFrames to figures.
+
+In: DataFrames shaped as `analysis.store.queries` returns them. Out: `plotly.graph_objects.Figure`.
+No streamlit here, so every chart is testable without a browser. Colours and orders are fixed
+for the whole app: a stance is always the same colour (Okabe-Ito, colour-blind safe) and actor
+types always appear in `ACTOR_TYPES` order, so charts can be compared at a glance.
+Every figure carries `customdata` = (actor_type, stance, ...) so a click can drill down.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from typing import Any
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from analysis.records import ACTOR_TYPES, STANCES
+
+STANCE_COLORS: dict[str, str] = {
+    "supportive": "#0072B2",  # blue
+    "opposed": "#D55E00",  # vermillion
+    "neutral": "#9E9E9E",  # grey: neither side
+}
+# Paul Tol's "muted" palette: distinguishable for common colour-vision deficiencies.
+ACTOR_COLORS: dict[str, str] = dict(zip(ACTOR_TYPES, (
+    "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#CC6677", "#AA4499")))
+# Stacking order away from zero: neutral straddles the axis, the two sides extend outwards.
+_DIVERGING_ORDER = ("neutral", "opposed", "supportive")
+_LEGEND_RANK = {"opposed": 1, "neutral": 2, "supportive": 3}
+FONT = dict(family="Inter, Arial, sans-serif", size=13)
+
+
+def short(text: Any, limit: int = 110) -> str:
+    """A quote cut to `limit` characters and escaped for plotly's HTML-ish hover labels."""
+    s = "" if text is None or (isinstance(text, float) and math.isnan(text)) else str(text)
+    s = s if len(s) <= limit else s[: limit - 1].rstrip() + "…"
+    return html.escape(s)
+
+
+def empty_figure(title: str, message: str = "No quotes match these filters.") -> go.Figure:
+    """A titled blank chart that says why it is blank."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, showarrow=False, x=0.5, y=0.5, xref="paper",
+                       yref="paper", font=dict(size=16, color="#555"))
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return _layout(fig, title, height=260)
+
+
+def _layout(fig: go.Figure, title: str, height: int | None = None) -> go.Figure:
+    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), font=FONT,
+                      margin=dict(l=10, r=10, t=60, b=40), legend_title_text="",
+                      hoverlabel=dict(align="left"), plot_bgcolor="white")
+    if height:
+        fig.update_layout(height=height)
+    return fig
+
+
+def image_config(name: str, fmt: str = "png") -> dict[str, Any]:
+    """`st.plotly_chart(config=...)`: the camera button saves `name.png|svg` for slides."""
+    return {"displaylogo": False,
+            "toImageButtonOptions": {"format": fmt, "filename": name, "scale": 2}}
+
+
+def _diverging_frame(df: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """Long frame with signed x: opposed left, supportive right, neutral split across zero."""
+    rows = df.copy()
+    rows["value"] = rows["share" if measure == "share" else "n"].astype(float)
+    neutral = rows[rows["stance"] == "neutral"]
+    halves = pd.concat([neutral.assign(x=neutral["value"] / 2),
+                        neutral.assign(x=-neutral["value"] / 2)])
+    sides = rows[rows["stance"] != "neutral"]
+    sides = sides.assign(x=sides["value"].where(sides["stance"] == "supportive",
+                                                -sides["value"]))
+    out = pd.concat([halves, sides], ignore_index=True)
+    out["example"] = [short(e) for e in out.get("example", pd.Series([""] * len(out)))]
+    return out
+
+
+def _symmetric_ticks(fig: go.Figure, extent: float, measure: str) -> None:
+    """Label the x axis with absolute values on both sides of zero."""
+    if measure == "share":
+        vals = [v / 4 for v in range(-4, 5)]
+        text = [f"{abs(v):.0%}" for v in vals]
+    else:
+        step = _nice_step(extent / 3 if extent else 1)
+        k = math.ceil(extent / step) if extent else 1
+        vals = [i * step for i in range(-k, k + 1)]
+        text = [f"{abs(int(v)):,}" for v in vals]
+    fig.update_xaxes(tickvals=vals, ticktext=text, zeroline=True, zerolinecolor="#333",
+                     gridcolor="#eee")
+
+
+def _nice_step(raw: float) -> float:
+    mag = 10 ** math.floor(math.log10(raw)) if raw > 0 else 1
+    for m in (1, 2, 2.5, 5, 10):
+        if raw <= m * mag:
+            return m * mag
+    return 10 * mag
+
+
+DIVERGING_HOVER = ("<b>%{customdata[0]}</b> · %{customdata[1]}<br>"
+                   "%{customdata[2]:,} quotes · %{customdata[3]:.0%} of this group<br>"
+                   "<i>e.g. “%{customdata[4]}”</i><extra></extra>")
+
+
+def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None = None,
+                     title: str = "How each type of voice divides on the issue") -> go.Figure:
+    """Diverging bars: one row per actor type, opposed to the left, supportive to the right.
+
+    Args:
+        df: columns actor_type, stance, n, share, example (and `facet` if given).
+        measure: "share" (of the actor type's quotes) or "count".
+        facet: a column for small multiples (e.g. "outlet").
+    """
+    if df.empty:
+        return empty_figure(title)
+    long = _diverging_frame(df, measure)
+    order = [a for a in ACTOR_TYPES if a in set(long["actor_type"])]
+    kw: dict[str, Any] = {}
+    n_facets = 1
+    if facet:
+        facets = list(dict.fromkeys(df.sort_values("n", ascending=False)[facet]))
+        n_facets = len(facets)
+        kw = dict(facet_col=facet, facet_col_wrap=3, facet_row_spacing=0.06,
+                  category_orders={"actor_type": order, "stance": list(_DIVERGING_ORDER),
+                                   facet: facets})
+    fig = px.bar(long, x="x", y="actor_type", color="stance", orientation="h",
+                 color_discrete_map=STANCE_COLORS, barmode="relative",
+                 custom_data=["actor_type", "stance", "n", "share", "example"]
+                 + ([facet] if facet else []),
+                 **(kw or dict(category_orders={"actor_type": order,
+                                                "stance": list(_DIVERGING_ORDER)})))
+    fig.update_traces(hovertemplate=DIVERGING_HOVER, marker_line_width=0)
+    for tr in fig.data:
+        tr.legendrank = _LEGEND_RANK.get(tr.name, 9)
+    extent = float(long.groupby(["actor_type"] + ([facet] if facet else []))["x"]
+                   .apply(lambda s: max(s[s > 0].sum(), -s[s < 0].sum())).max())
+    _symmetric_ticks(fig, extent, measure)
+    fig.update_yaxes(title="")  # px already lists the first category at the top
+    fig.update_xaxes(title="")
+    if facet:
+        fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
+    height = 80 + 36 * len(order) if not facet else 120 + 230 * math.ceil(n_facets / 3)
+    _layout(fig, title, height=max(height, 300))
+    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1,
+                                  xanchor="right"),
+                      xaxis_title="← opposed · neutral straddles the centre · supportive →"
+                      if not facet else None)
+    return fig
+
+
+def stance_over_time(df: pd.DataFrame, measure: str = "share",
+                     title: str = "How each type of voice moved over time") -> go.Figure:
+    """Lines of stance per period, one small multiple per actor type."""
+    if df.empty:
+        return empty_figure(title)
+    data = df.copy()
+    data["value"] = data["share" if measure == "share" else "n"]
+    order = [a for a in ACTOR_TYPES if a in set(data["actor_type"])]
+    fig = px.line(data, x="period", y="value", color="stance", facet_col="actor_type",
+                  facet_col_wrap=4, markers=True, color_discrete_map=STANCE_COLORS,
+                  category_orders={"actor_type": order, "stance": list(STANCES)},
+                  custom_data=["actor_type", "stance", "n", "share", "period"])
+    fig.update_traces(hovertemplate="<b>%{customdata[0]}</b> · %{customdata[1]}<br>"
+                      "%{x|%b %Y}: %{customdata[2]:,} quotes · %{customdata[3]:.0%} of group"
+                      "<extra></extra>", marker_size=5)
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
+    fig.update_yaxes(title="", tickformat=".0%" if measure == "share" else ",d",
+                     gridcolor="#eee", matches="y")
+    fig.update_xaxes(title="")
+    rows = math.ceil(len(order) / 4)
+    return _layout(fig, title, height=120 + 220 * rows)
+
+
+def speakers_bar(df: pd.DataFrame, title: str = "Who gets quoted most") -> go.Figure:
+    """Top speakers as horizontal bars stacked by stance; the label carries the actor type."""
+    if df.empty:
+        return empty_figure(title)
+    data = df.copy()
+    data["label"] = [f"{s} ({a})" for s, a in zip(data["speaker"], data["actor_type"])]
+    fig = go.Figure()
+    for stance in STANCES:
+        share = data[stance] / data["n"]
+        fig.add_bar(y=data["label"], x=data[stance], name=stance, orientation="h",
+                    marker_color=STANCE_COLORS[stance], legendrank=_LEGEND_RANK[stance],
+                    customdata=list(zip(data["actor_type"], [stance] * len(data), data[stance],
+                                        share, [short(e) for e in data["example"]],
+                                        data["speaker"])),
+                    hovertemplate="<b>%{customdata[5]}</b> (%{customdata[0]}) · "
+                    "%{customdata[1]}<br>%{customdata[2]:,} quotes · %{customdata[3]:.0%} of "
+                    "theirs<br><i>e.g. “%{customdata[4]}”</i><extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(autorange="reversed", title="")
+    fig.update_xaxes(title="quotes", gridcolor="#eee")
+    return _layout(fig, title, height=max(300, 90 + 24 * len(data)))
+
+
+def anonymity_bar(df: pd.DataFrame,
+                  title: str = "How often each type of voice speaks anonymously") -> go.Figure:
+    """Share of quotes from anonymous sources per actor type."""
+    if df.empty:
+        return empty_figure(title)
+    data = df.set_index("actor_type").reindex([a for a in ACTOR_TYPES
+                                               if a in set(df["actor_type"])]).reset_index()
+    fig = go.Figure(go.Bar(
+        x=data["actor_type"], y=data["anonymous_share"],
+        marker_color=[ACTOR_COLORS[a] for a in data["actor_type"]],
+        customdata=list(zip(data["actor_type"], [None] * len(data), data["anonymous_n"],
+                            data["n"], data["speakers"])),
+        hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[2]:,} of %{customdata[3]:,} "
+        "quotes anonymous (%{y:.0%})<br>%{customdata[4]:,} distinct speakers<extra></extra>"))
+    fig.update_yaxes(tickformat=".0%", title="anonymous share", gridcolor="#eee")
+    return _layout(fig, title, height=340)
+
+
+def speaker_timeline(df: pd.DataFrame, speaker: str) -> go.Figure:
+    """One speaker's quotes per period, stacked by stance."""
+    title = f"{speaker}: quotes and stance over time"
+    if df.empty:
+        return empty_figure(title, "No quotes from this speaker in these filters.")
+    fig = go.Figure()
+    for stance in STANCES:
+        part = df[df["stance"] == stance]
+        fig.add_bar(x=part["period"], y=part["n"], name=stance,
+                    marker_color=STANCE_COLORS[stance], legendrank=_LEGEND_RANK[stance],
+                    customdata=list(zip([None] * len(part), part["stance"], part["n"],
+                                        [short(e) for e in part["example"]])),
+                    hovertemplate="%{x|%b %Y} · %{customdata[1]}: %{customdata[2]} quotes<br>"
+                    "<i>e.g. “%{customdata[3]}”</i><extra></extra>")
+    fig.update_layout(barmode="stack")
+    fig.update_yaxes(title="quotes", gridcolor="#eee")
+    return _layout(fig, title, height=320)
+
+
+def cue_heatmap(df: pd.DataFrame, by: str = "actor_type",
+                title: str = "Which verbs introduce each voice") -> go.Figure:
+    """Cue verbs (rows) by actor type or stance (columns): share of that column's quotes."""
+    if df.empty:
+        return empty_figure(title)
+    cols = [c for c in (ACTOR_TYPES if by == "actor_type" else STANCES) if c in set(df[by])]
+    counts = df.groupby(["cue", by])["n"].sum().unstack(by).reindex(columns=cols).fillna(0)
+    counts = counts.loc[counts.sum(axis=1).sort_values(ascending=False).index]
+    shares = counts / counts.sum(axis=0).replace(0, 1)
+    fig = go.Figure(go.Heatmap(
+        z=shares.values, x=cols, y=list(shares.index), colorscale="Blues", zmin=0,
+        text=[[f"{v:.0%}" for v in row] for row in shares.values], texttemplate="%{text}",
+        customdata=counts.values.astype(int),
+        hovertemplate="<b>%{y}</b> for %{x}: %{customdata:,} quotes (%{z:.0%} of the column)"
+        "<extra></extra>", colorbar=dict(tickformat=".0%", title="")))
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, height=max(320, 80 + 26 * len(shares)))
+
+
+def voice_by_outlet(df: pd.DataFrame,
+                    title: str = "Share of voice: whom each outlet quotes") -> go.Figure:
+    """100% stacked bars per outlet, one segment per actor type in the fixed order."""
+    if df.empty:
+        return empty_figure(title)
+    outlets = list(df.groupby("outlet")["n"].sum().sort_values(ascending=False).index)
+    fig = go.Figure()
+    for actor in ACTOR_TYPES:
+        part = df[df["actor_type"] == actor].set_index("outlet").reindex(outlets)
+        fig.add_bar(y=outlets, x=part["share"], name=actor, orientation="h",
+                    marker_color=ACTOR_COLORS[actor],
+                    customdata=list(zip([actor] * len(outlets), [None] * len(outlets),
+                                        part["n"].fillna(0), part["share"].fillna(0),
+                                        outlets)),
+                    hovertemplate="<b>%{customdata[4]}</b> · %{customdata[0]}<br>"
+                    "%{customdata[2]:,} quotes · %{customdata[3]:.0%} of the outlet's"
+                    "<extra></extra>")
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.02, yanchor="bottom"))
+    fig.update_xaxes(tickformat=".0%", range=[0, 1], gridcolor="#eee")
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, title, height=max(320, 120 + 26 * len(outlets)))
+
+
+def confusion_matrix(labels: list[str], matrix: list[list[int]],
+                     title: str = "Where the model is right and wrong") -> go.Figure:
+    """Gold (rows) against predicted (columns) counts, with row-normalised colour."""
+    if not labels or not matrix:
+        return empty_figure(title, "No confusion matrix in the model card.")
+    df = pd.DataFrame(matrix, index=labels, columns=labels, dtype=float)
+    norm = df.div(df.sum(axis=1).replace(0, 1), axis=0)
+    fig = go.Figure(go.Heatmap(
+        z=norm.values, x=labels, y=labels, colorscale="Blues", zmin=0, zmax=1,
+        text=df.values.astype(int), texttemplate="%{text}",
+        hovertemplate="gold %{y}, predicted %{x}: %{text} (%{z:.0%} of gold)<extra></extra>"))
+    fig.update_xaxes(title="predicted")
+    fig.update_yaxes(title="gold (a person's label)", autorange="reversed")
+    return _layout(fig, title, height=380)
+
+
+def calibration(bins: pd.DataFrame,
+                title: str = "When the model says 80%, is it right 80% of the time?") -> go.Figure:
+    """Reliability diagram: mean predicted probability against observed accuracy per bin."""
+    if bins.empty:
+        return empty_figure(title, "No calibration data in the model card.")
+    fig = go.Figure()
+    fig.add_scatter(x=[0, 1], y=[0, 1], mode="lines", name="perfectly calibrated",
+                    line=dict(dash="dot", color="#999"))
+    fig.add_scatter(x=bins["confidence"], y=bins["accuracy"], mode="lines+markers",
+                    name="model", line=dict(color=STANCE_COLORS["supportive"]),
+                    customdata=bins.get("count", pd.Series([None] * len(bins))),
+                    hovertemplate="predicted %{x:.0%} → right %{y:.0%}"
+                    " (%{customdata} quotes)<extra></extra>")
+    fig.update_xaxes(range=[0, 1], tickformat=".0%", title="model's probability")
+    fig.update_yaxes(range=[0, 1], tickformat=".0%", title="share correct", gridcolor="#eee")
+    return _layout(fig, title, height=380)

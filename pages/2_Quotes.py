@@ -1,0 +1,69 @@
+"""Quotes: every quote in the current filter; choose one to read it in its article.
+
+The table pages through the same slice query the export streams, in the same filters.
+`?quote=<id>&article=<id>` in the URL reopens a chosen quote.
+"""
+
+from __future__ import annotations
+
+import math
+
+import streamlit as st
+
+from analysis.store.queries import QUOTE_SORTS
+from ui import article, data, filters, widgets
+
+PAGE_SIZE = 100
+COLUMNS = ["published", "outlet", "speaker", "actor_type", "stance", "confidence", "cue",
+           "quote"]
+
+f = widgets.page("Quotes", "💬")
+st.title("Quotes")
+filters.back_button()
+n = data.query("count_quotes", f)
+if widgets.empty_state(n):
+    st.stop()
+
+c1, c2, c3 = st.columns([2, 1, 3])
+sort = c1.selectbox("Sort by", list(QUOTE_SORTS), key="quotes_sort")
+pages = max(1, math.ceil(n / PAGE_SIZE))
+page_no = int(c2.number_input(f"Page (of {pages:,})", 1, pages, key="quotes_page_no"))
+c3.caption(f"{n:,} quotes match the filters. Select a row to read the quote in its article. "
+           "Search and the other filters are in the sidebar.")
+rows = data.query("quotes_page", f, sort=sort, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+event = st.dataframe(
+    rows[COLUMNS], hide_index=True, width="stretch", height=380, key="quotes_table",
+    on_select="rerun", selection_mode="single-row",
+    column_config={
+        "published": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+        "actor_type": "Actor type",
+        "confidence": st.column_config.ProgressColumn("Probability", min_value=0.0,
+                                                      max_value=1.0, format="percent"),
+        "quote": st.column_config.TextColumn("Quote", width="large"),
+    },
+)
+widgets.export_buttons(f, "quotes")
+
+chosen = event.selection.rows if event and event.selection else []
+if chosen:
+    row = rows.iloc[chosen[0]].to_dict()
+    st.query_params["quote"] = row["quote_id"]
+    st.query_params["article"] = row["article_id"]
+elif "quote" in st.query_params and "article" in st.query_params:
+    # a shared link: find the quote among its article's quotes
+    _, quotes = data.article(st.query_params["article"], data.version_stamp())
+    match = quotes[quotes["quote_id"] == st.query_params["quote"]]
+    row = None if match.empty else {**match.iloc[0].to_dict(),
+                                    "article_id": st.query_params["article"]}
+else:
+    row = None
+
+st.divider()
+if row is None:
+    st.caption("Choose a quote in the table to see its article.")
+else:
+    left, right = st.columns([3, 2])
+    with left:
+        article.show_article(row)
+    with right:
+        article.show_reasons(row)

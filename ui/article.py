@@ -1,0 +1,67 @@
+"""The reading view of one quote: its article with every quote highlighted, and the model's reasons.
+
+In: a row of the slice (a dict with quote_id, article_id, quote, issue, probabilities).
+Out: Streamlit elements. The HTML comes from `analysis.article_view`, which escapes all article
+text; `st.html` additionally sanitises it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from analysis.article_view import article_html
+from analysis.charts import STANCE_COLORS
+from analysis.records import STANCES
+from ui import data
+
+
+def legend() -> str:
+    """A one-line HTML key for the stance colours."""
+    items = "".join(f'<span style="background:{c}33;border-bottom:3px solid {c};'
+                    f'padding:0 .4em;margin-right:.8em">{s}</span>'
+                    for s, c in STANCE_COLORS.items())
+    return f"<div>{items}</div>"
+
+
+def show_article(row: dict[str, Any]) -> None:
+    """The article of `row` with all its quotes in their stance colours and speakers named."""
+    art, quotes = data.article(str(row["article_id"]), data.version_stamp())
+    if art is None:
+        st.warning("This quote's article is no longer in the store.")
+        return
+    st.subheader(art["title"] or "(untitled article)")
+    meta = [art["outlet"] or "unknown outlet",
+            f"{art['published']:%d %b %Y}" if pd.notna(art["published"]) else "undated",
+            f"{len(quotes)} quotes"]
+    st.caption(" · ".join(meta) + (f" · issue: {art['issue']}" if art["issue"] else ""))
+    if art["url"]:
+        st.link_button("Open the original", str(art["url"]))
+    st.html(legend())
+    st.html(article_html(art["text"], quotes.to_dict("records"), selected=row["quote_id"]))
+
+
+def show_reasons(row: dict[str, Any]) -> None:
+    """Why the model chose this stance: its probabilities and the words that pushed it."""
+    st.markdown(f"**{row.get('speaker') or 'Unknown speaker'}** ({row['actor_type']}) — "
+                f"stance **{row.get('stance') or 'unscored'}**"
+                + (" *(corrected by a person)*" if row.get("corrected") else ""))
+    probs = pd.DataFrame({"stance": list(STANCES),
+                          "probability": [row.get(f"p_{s}") for s in STANCES]})
+    st.dataframe(probs, hide_index=True, width="stretch", column_config={
+        "probability": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
+                                                       format="percent")})
+    scorer, why = data.stance_scorer()
+    if scorer is None:
+        st.info(f"No explanation: {why}.")
+        return
+    terms = data.explain(str(row["quote"]), str(row.get("issue") or ""), 8)
+    if not terms:
+        st.caption("The model found no single words that decided this quote.")
+        return
+    st.caption("Words in the quote that pushed the model toward its answer (positive) or away "
+               "from it (negative). The speaker and actor type are never used.")
+    st.dataframe(pd.DataFrame(terms, columns=["term", "weight"]), hide_index=True,
+                 width="stretch")

@@ -1,0 +1,159 @@
+"""The shared sidebar filters, kept in session state and in the URL's query parameters.
+
+The canonical value is one `Filters` in `st.session_state["filters"]`. It is read from the URL
+once per session (so a shared link reproduces the view), written back to the URL on every run
+(switching pages drops query parameters), and the widgets are re-seeded from it on every page,
+because Streamlit forgets a widget's state on a page where that widget was not drawn.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+from typing import Any
+
+import streamlit as st
+
+from analysis.records import ACTOR_TYPES, STANCES
+from analysis.store.queries import Filters
+from ui import data
+
+STATE_KEY = "filters"
+BACK_KEY = "drill_back"
+FILTER_PARAMS = {"issue", "date_from", "date_to", "outlets", "actor_types", "stances",
+                 "speaker", "search", "min_confidence"}
+_W = {name: f"flt_{name}" for name in FILTER_PARAMS}  # widget keys
+
+
+def current() -> Filters:
+    """The filters of this session (from the URL on the first run)."""
+    if STATE_KEY not in st.session_state:
+        params = {k: st.query_params.get_all(k) for k in st.query_params}
+        st.session_state[STATE_KEY] = Filters.from_query_params(params)
+    return st.session_state[STATE_KEY]
+
+
+def set_filters(f: Filters) -> None:
+    """Replace the filters (e.g. after a click on a chart) and update the URL."""
+    st.session_state[STATE_KEY] = f
+    write_url(f)
+
+
+def write_url(f: Filters) -> None:
+    """Put the filters into the URL, keeping page-specific parameters."""
+    wanted = f.to_query_params()
+    for key in list(st.query_params):
+        if key in FILTER_PARAMS and key not in wanted:
+            del st.query_params[key]
+    for key, value in wanted.items():
+        current_value = (st.query_params.get_all(key) if isinstance(value, list)
+                         else st.query_params.get(key))
+        if current_value != value:
+            st.query_params[key] = value
+
+
+def _from_widgets() -> Filters:
+    s = st.session_state
+    return Filters(
+        issue=s.get(_W["issue"]) or None,
+        date_from=s.get(_W["date_from"]), date_to=s.get(_W["date_to"]),
+        outlets=tuple(s.get(_W["outlets"]) or ()),
+        actor_types=tuple(a for a in ACTOR_TYPES if a in (s.get(_W["actor_types"]) or ())),
+        stances=tuple(x for x in STANCES if x in (s.get(_W["stances"]) or ())),
+        speaker=s.get(_W["speaker"]) or None,
+        search=(s.get(_W["search"]) or "").strip() or None,
+        min_confidence=float(s.get(_W["min_confidence"]) or 0.0),
+    )
+
+
+def _on_change() -> None:
+    set_filters(_from_widgets())
+    st.session_state.pop(BACK_KEY, None)  # a new filter ends the drill-down
+
+
+def _clear() -> None:
+    set_filters(Filters())
+    st.session_state.pop(BACK_KEY, None)
+
+
+def _seed(f: Filters, opts: dict[str, Any]) -> None:
+    """Widget state from the canonical filters (values the options no longer offer dropped)."""
+    s = st.session_state
+    s[_W["issue"]] = f.issue if f.issue in opts["issues"] else None
+    s[_W["date_from"]] = f.date_from
+    s[_W["date_to"]] = f.date_to
+    s[_W["outlets"]] = [o for o in f.outlets if o in opts["outlets"]]
+    s[_W["actor_types"]] = list(f.actor_types)
+    s[_W["stances"]] = list(f.stances)
+    s[_W["speaker"]] = f.speaker
+    s[_W["search"]] = f.search or ""
+    s[_W["min_confidence"]] = f.min_confidence
+
+
+def sidebar() -> Filters:
+    """Draw the shared filters in the sidebar and return the current `Filters`."""
+    f = current()
+    opts = data.options(data.version_stamp())
+    _seed(f, opts)
+    lo, hi = opts["date_min"], opts["date_max"]
+    sb = st.sidebar
+    sb.header("Filters")
+    sb.selectbox("Issue", [None, *opts["issues"]], key=_W["issue"], on_change=_on_change,
+                 format_func=lambda v: "All issues" if v is None else v, placeholder="All issues")
+    c1, c2 = sb.columns(2)
+    c1.date_input("From", key=_W["date_from"], min_value=lo, max_value=hi, on_change=_on_change,
+                  format="YYYY-MM-DD")
+    c2.date_input("To", key=_W["date_to"], min_value=lo, max_value=hi, on_change=_on_change,
+                  format="YYYY-MM-DD")
+    sb.multiselect("Outlets", opts["outlets"], key=_W["outlets"], on_change=_on_change,
+                   placeholder="All outlets")
+    sb.multiselect("Actor types", list(ACTOR_TYPES), key=_W["actor_types"],
+                   on_change=_on_change, placeholder="All actor types")
+    sb.multiselect("Stances", list(STANCES), key=_W["stances"], on_change=_on_change,
+                   placeholder="All stances")
+    speakers = data.query("speaker_options", replace(f, speaker=None))
+    if f.speaker and f.speaker not in speakers:
+        speakers = [f.speaker, *speakers]
+    sb.selectbox("Speaker", [None, *speakers], key=_W["speaker"], on_change=_on_change,
+                 format_func=lambda v: "Any speaker" if v is None else v,
+                 placeholder="Any speaker")
+    sb.text_input("Search quotes and speakers", key=_W["search"], on_change=_on_change,
+                  placeholder="e.g. children, treaty")
+    sb.slider("Minimum model confidence", 0.0, 1.0, step=0.05, key=_W["min_confidence"],
+              on_change=_on_change,
+              help="Keep quotes whose predicted stance has at least this probability "
+                   "(people's corrections count as certain).")
+    sb.button("Clear filters", on_click=_clear, width="stretch")
+    sb.radio("Chart image format", ["png", "svg"], key="img_fmt", horizontal=True,
+             help="What the camera icon on each chart saves, for slides.")
+    write_url(f)
+    return f
+
+
+def drill_down(f: Filters, origin: str, **narrow: Any) -> None:
+    """Narrow the filters to a clicked bar/point and open the Quotes page; remember the way back."""
+    st.session_state[BACK_KEY] = (current(), origin)
+    set_filters(replace(f, **narrow))
+    st.switch_page("pages/2_Quotes.py")
+
+
+def back_button() -> None:
+    """On the Quotes page after a drill-down: restore the previous filters and page."""
+    back = st.session_state.get(BACK_KEY)
+    if not back:
+        return
+    previous, origin = back
+    if st.button("← Back to the chart", key="quotes_back"):
+        st.session_state.pop(BACK_KEY, None)
+        set_filters(previous)
+        st.switch_page(origin)
+
+
+def period_range(period: date, grain: str) -> tuple[date, date]:
+    """The first and last day of the period starting at `period`."""
+    months = {"month": 1, "quarter": 3, "year": 12}.get(grain)
+    if months is None:  # week
+        return period, period + timedelta(days=6)
+    y, m = period.year, period.month + months
+    y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+    return period, date(y, m, 1) - timedelta(days=1)

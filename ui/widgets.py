@@ -1,0 +1,132 @@
+"""Page furniture shared by every page: setup, the store guard, charts with drill-down, exports.
+
+In: `Filters` and figures from `analysis.charts`. Out: Streamlit elements.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+import tempfile
+from typing import Any, BinaryIO
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from analysis.charts import image_config
+from analysis.errors import StanceError
+from analysis.export import export_filename, write_csv, write_parquet
+from analysis.store.queries import Filters
+from ui import data, filters
+
+NONCE_KEY = "chart_nonce"
+
+
+def page(title: str, icon: str = "📰") -> Filters:
+    """Configure the page, make sure a store exists, draw the shared filters; returns them."""
+    st.set_page_config(page_title=f"{title} · Stance dashboard", page_icon=icon, layout="wide")
+    require_store()
+    try:
+        return filters.sidebar()
+    except StanceError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def require_store() -> None:
+    """Stop with a pointer to the home page (which builds the demo store) when there is none."""
+    if not data.db_path().exists():
+        st.info("There is no database yet. The home page builds the demo corpus on first run.")
+        st.page_link("dashboard.py", label="Open the home page", icon="🏠")
+        st.stop()
+
+
+def build_demo_if_missing() -> None:
+    """First run on a fresh checkout: build the demo store with a visible progress bar."""
+    path = data.db_path()
+    if path.exists():
+        return
+    try:
+        from analysis.demo import build_demo_store
+    except ImportError as exc:
+        st.error(f"The demo builder is not available ({exc}); ingest articles with "
+                 "`python -m analysis ingest PATH`.")
+        st.stop()
+    st.title("Building the demo corpus")
+    bar = st.progress(0.0, text="Reading the demo articles…")
+
+    def report(done: int, total: int, message: str) -> None:
+        bar.progress(min(1.0, done / total) if total else 0.0, text=f"{message} ({done}/{total})")
+
+    try:
+        build_demo_store(path, progress=report)
+    except StanceError as exc:
+        st.error(f"Could not build the demo store: {exc}")
+        st.stop()
+    bar.empty()
+    data.release()
+    st.rerun()
+
+
+def choice(key: str, label: str, options: Sequence[str], default: str,
+           help: str | None = None) -> str:
+    """A page-level toggle kept in the URL (`?key=value`), so links reproduce the view."""
+    if key not in st.session_state:
+        wanted = st.query_params.get(key, default)
+        st.session_state[key] = wanted if wanted in options else default
+    value = st.segmented_control(label, list(options), key=key, help=help) or default
+    if st.query_params.get(key) != value:
+        st.query_params[key] = value
+    return value
+
+
+def chart(fig: go.Figure, name: str, key: str,
+          on_click: Callable[[dict[str, Any]], None] | None = None) -> None:
+    """Draw a figure with PNG/SVG download; a click on a point calls `on_click(point)`."""
+    fmt = st.session_state.get("img_fmt", "png")
+    # the nonce changes after a drill-down so the old selection does not fire again on return
+    full_key = f"{key}_{st.session_state.get(NONCE_KEY, 0)}"
+    event = st.plotly_chart(fig, key=full_key, config=image_config(name, fmt),
+                            on_select="rerun" if on_click else "ignore",
+                            selection_mode="points")
+    if on_click and event and event.selection and event.selection.points:
+        st.session_state[NONCE_KEY] = st.session_state.get(NONCE_KEY, 0) + 1
+        on_click(event.selection.points[0])
+
+
+def point_values(point: dict[str, Any]) -> list[Any]:
+    """The clicked point's customdata: [actor_type, stance, ...] as the chart builders set it."""
+    custom = point.get("customdata") or []
+    return list(custom) if isinstance(custom, (list, tuple)) else [custom]
+
+
+def _export_file(f: Filters, fmt: str) -> BinaryIO:
+    # Streams into a temporary file; Streamlit reads it once to serve the download.
+    out = tempfile.TemporaryFile()
+    writer = write_csv if fmt == "csv" else write_parquet
+    writer(data.connection(), f, out)
+    out.seek(0)
+    return out
+
+
+def export_buttons(f: Filters, key: str, what: str = "the quotes behind this page") -> None:
+    """CSV and Parquet downloads of exactly the filtered rows (corrections applied)."""
+    n = data.query("count_quotes", f)
+    c1, c2, c3 = st.columns([3, 2, 5], vertical_alignment="center")
+    c1.download_button(f"Download CSV ({n:,} rows)", data=lambda: _export_file(f, "csv"),
+                       file_name=export_filename(f, "csv"), mime="text/csv",
+                       key=f"{key}_csv", on_click="ignore", disabled=n == 0, icon="⬇️")
+    c2.download_button("Download Parquet", data=lambda: _export_file(f, "parquet"),
+                       file_name=export_filename(f, "parquet"),
+                       mime="application/vnd.apache.parquet", key=f"{key}_parquet",
+                       on_click="ignore", disabled=n == 0)
+    c3.caption(f"Exports {what}: every filter above applies, people's corrections included; "
+               "cells that a spreadsheet would run as formulas are prefixed with '.")
+
+
+def empty_state(n: int) -> bool:
+    """Say so when the filters select nothing; returns True when empty."""
+    if n:
+        return False
+    st.info("No quotes match these filters. Widen the dates, remove an outlet or actor type, "
+            "or press **Clear filters** in the sidebar.")
+    return True

@@ -138,6 +138,67 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_corrections(args: argparse.Namespace) -> int:
+    from analysis.store import connect
+    from analysis.store.annotations import export_corrections, import_corrections, read_corrections
+
+    con = connect(args.db)
+    try:
+        if args.action == "export":
+            if args.file == "-":
+                n = export_corrections(con, sys.stdout)
+            else:
+                with open(args.file, "w", encoding="utf-8", newline="") as fh:
+                    n = export_corrections(con, fh)
+            print(f"{n} corrections exported", file=sys.stderr)
+        else:
+            try:
+                text = Path(args.file).read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise StanceError(f"{args.file}: cannot read ({exc})") from exc
+            n = import_corrections(con, read_corrections(text))
+            print(f"{n} corrections imported (those already present were skipped)")
+    finally:
+        con.close()
+    return 0
+
+
+def cmd_retrain(args: argparse.Namespace) -> int:
+    from analysis.review import retrain_from_corrections
+    from analysis.store import connect
+
+    con = connect(args.db)
+    try:
+        report = retrain_from_corrections(con, force=args.force)
+    finally:
+        con.close()
+    cmp = report.comparison
+    old = cmp["old"]["macro_f1"] if cmp.get("old") else None
+    print(
+        f"{report.corrections} corrections: trained on {report.trained_on}, held out {report.heldout}; "
+        f"held-out macro-F1 old {old} -> new {cmp['new']['macro_f1']}"
+    )
+    print(
+        f"new model {cmp['new_version']} replaced the old one; {report.rescored} quotes re-scored"
+        if report.replaced else "the new model was worse on the held-out corrections; kept the old one"
+    )
+    return 0
+
+
+def cmd_gazetteer(args: argparse.Namespace) -> int:
+    from analysis.review import add_gazetteer_entry, retype_stored_quotes
+    from analysis.store import connect
+
+    add_gazetteer_entry(args.pattern, args.actor_type, args.note or "")
+    con = connect(args.db)
+    try:
+        changed = retype_stored_quotes(con)
+    finally:
+        con.close()
+    print(f"added {args.pattern!r} -> {args.actor_type}; {changed} stored quotes re-typed")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.split("\n")[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -168,6 +229,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = with_db(sub.add_parser("demo", help="build the demo store from data/demo/"))
     p.add_argument("--rebuild", action="store_true", help="delete the store first")
     p.set_defaults(func=cmd_demo)
+
+    p = with_db(sub.add_parser("corrections", help="export or import people's corrections as CSV"))
+    p.add_argument("action", choices=("export", "import"))
+    p.add_argument("file", help="CSV file ('-' exports to standard output)")
+    p.set_defaults(func=cmd_corrections)
+
+    p = with_db(sub.add_parser("retrain", help="retrain the stance model with people's corrections"))
+    p.add_argument("--force", action="store_true", help="replace the model even if not better")
+    p.set_defaults(func=cmd_retrain)
+
+    p = with_db(sub.add_parser("gazetteer", help="give a name or pattern an actor type, everywhere"))
+    p.add_argument("pattern", help="a name or phrase, or re:<regular expression>")
+    p.add_argument("actor_type")
+    p.add_argument("--note")
+    p.set_defaults(func=cmd_gazetteer)
     return parser
 
 

@@ -28,7 +28,7 @@ import re
 from spacy.tokens import Doc, Token
 
 from analysis.records import Attribution, Span
-from analysis.speakers import SpeakerResolver, speaker_head
+from analysis.speakers import SpeakerResolver, find_speaker
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -214,6 +214,25 @@ def _align(doc: Doc, spans: list[QuoteSpan]) -> list[int]:
     return inside
 
 
+class _Ctx:
+    """What the linking layers share for one doc: tokens inside quotes and paragraph breaks."""
+
+    def __init__(self, doc: Doc, inside: list[int]) -> None:
+        self.doc, self.inside, self.text = doc, inside, doc.text
+        self.breaks = [m.start() for m in re.finditer(r"\n", doc.text)]
+
+    def para(self, char: int) -> int:
+        """Paragraph number of a character offset (a newline ends a paragraph)."""
+        return bisect_left(self.breaks, char)
+
+    def speaker(self, cue: Token) -> Token | None:
+        """The cue's speaker head, if it lies outside quotations and is not generic "you"."""
+        head = find_speaker(cue, self.inside)
+        if head is None or head.lower_ in ("you", "one"):
+            return None
+        return head
+
+
 def _is_cue(tok: Token, inside: list[int], speech_only: bool = False) -> bool:
     """A cue verb outside any quotation."""
     info = cue_forms().get(tok.lower_)
@@ -222,51 +241,92 @@ def _is_cue(tok: Token, inside: list[int], speech_only: bool = False) -> bool:
     return not speech_only or info[0] == "speech"
 
 
-def _governing_cue(doc: Doc, span: QuoteSpan, inside: list[int]) -> Token | None:
-    """The nearest cue verb above the quote in the parse that has a speaker."""
+def _governing_cue(ctx: _Ctx, span: QuoteSpan) -> Token | None:
+    """The cue verb above the quote in the parse, in the quote's paragraph. Through a clausal
+    complement the outer cue wins ("Obama said he expected Americans will say 'no'" is Obama's)."""
+    doc = ctx.doc
     first, last = span.tokens
+    paras = (ctx.para(span.start), ctx.para(span.end))
     for tok in doc[first:last]:
         head = tok.head
-        if first <= head.i < last or head.i == tok.i:
+        if first <= head.i < last or head.i == tok.i or "according" in (tok.lower_, head.lower_):
             continue
-        if tok.lower_ == "according" or head.lower_ == "according":
-            continue
-        for _ in range(10):
-            if _is_cue(head, inside) and speaker_head(head) is not None:
-                return head
+        best, crossed, prev = None, False, tok
+        for _ in range(12):
+            if best is not None and prev.dep_ == "ccomp":
+                crossed = True
+            if paras[0] <= ctx.para(head.idx) <= paras[1] and _is_cue(head, ctx.inside):
+                outer = best is None or (crossed and head.i < best.i)
+                if outer and ctx.speaker(head) is not None:
+                    best, crossed = head, False
             if head.head.i == head.i:
                 break
-            head = head.head
+            prev, head = head, head.head
+        if best is not None:
+            return best
     return None
 
 
-def _according_to(doc: Doc, span: QuoteSpan, inside: list[int]) -> Token | None:
+def _according_to(ctx: _Ctx, span: QuoteSpan) -> Token | None:
     """An "according to X" attached to a verb inside the quote (According to X, "...")."""
     first, last = span.tokens
-    lo = max(0, first - 12)
-    for tok in doc[lo:last]:
-        if tok.lower_ == "according" and inside[tok.i] < 0 and speaker_head(tok) is not None:
+    for tok in ctx.doc[max(0, first - 12) : last]:
+        if tok.lower_ == "according" and ctx.inside[tok.i] < 0 and ctx.speaker(tok) is not None:
             if first <= tok.head.i < last or tok.i < first:
                 return tok
     return None
 
 
-def _adjacent_cue(doc: Doc, span: QuoteSpan, inside: list[int]) -> Token | None:
-    """A speech verb right after the closing mark or right before the opening one."""
+def _tight(doc: Doc, quote_last: int, verb: Token, subject: Token) -> bool:
+    """Only punctuation, adverbs and the subject's words between a quote and a verb
+    ("...," Bennett shot back): then any verb attributes the quote."""
+    words = set(range(subject.left_edge.i, subject.right_edge.i + 1))
+    return all(
+        t.is_punct or t.pos_ in ("ADV", "PART") or t.i in words for t in doc[quote_last : verb.i]
+    )
+
+
+def _after_cue(ctx: _Ctx, span: QuoteSpan) -> Token | None:
+    """A cue after the closing mark in the same sentence: a listed verb, or any verb right after
+    its subject."""
+    doc, inside = ctx.doc, ctx.inside
     first, last = span.tokens
-    for tok in doc[last : min(len(doc), last + 8)]:
-        if inside[tok.i] >= 0 or tok.is_sent_start and tok.i > last + 1:
+    para = ctx.para(span.end)
+    for tok in doc[last : min(len(doc), last + 30)]:
+        if ctx.para(tok.idx) != para or (tok.is_sent_start and tok.i > last + 1 and inside[tok.i] < 0):
             break
-        if _is_cue(tok, inside, speech_only=True) and speaker_head(tok) is not None:
-            return tok
-    before = doc.text[: span.start - 1].rstrip()
-    if before.endswith((",", ":")) or before.endswith("—"):
-        lo = max(0, first - 15)
-        for tok in reversed(doc[lo:first]):
-            if inside[tok.i] >= 0:
+        if inside[tok.i] >= 0:
+            if inside[tok.i] != inside[first] and tok.i - last > 8:
                 break
-            if _is_cue(tok, inside, speech_only=True) and speaker_head(tok) is not None:
-                return tok
+            continue
+        if tok.pos_ != "VERB":
+            continue
+        who = ctx.speaker(tok)
+        if who is None:
+            continue
+        if _is_cue(tok, inside, speech_only=True) or _tight(doc, last, tok, who):
+            return tok
+    return None
+
+
+def _before_cue(ctx: _Ctx, span: QuoteSpan) -> Token | None:
+    """A cue before the opening mark after a comma or colon ("He said: ..."); after a colon any
+    verb with a subject introduces the quote ("Trump went further: ...")."""
+    doc, inside = ctx.doc, ctx.inside
+    first = span.tokens[0]
+    before = ctx.text[: span.start - 1].rstrip()
+    if not before.endswith((",", ":", "—")):
+        return None
+    colon = before.endswith(":")
+    if not colon and ctx.para(len(before)) != ctx.para(span.start):
+        return None
+    for tok in reversed(doc[max(0, first - 20) : first]):
+        if inside[tok.i] >= 0 or (tok.i < first - 1 and tok.text in ".!?"):
+            break
+        if tok.pos_ not in ("VERB", "AUX") or ctx.speaker(tok) is None:
+            continue
+        if _is_cue(tok, inside, speech_only=True) or (colon and tok.dep_ == "ROOT"):
+            return tok
     return None
 
 
@@ -279,17 +339,26 @@ def _is_bare(text: str, span: QuoteSpan) -> bool:
     return not after or after[0] in "\n.!?”\"’'(" or after[0].isupper()
 
 
-def _link_direct(doc: Doc, spans: list[QuoteSpan], inside: list[int]) -> list[_Found]:
+def _headline_phrase(text: str, span: QuoteSpan) -> bool:
+    """A short quoted phrase in the first line (headlines quote words as labels, not speech)."""
+    return "\n" in text[span.end :] and text.find("\n") > span.end and len(
+        text[span.start : span.end].split()
+    ) < 4
+
+
+def _link_direct(ctx: _Ctx, spans: list[QuoteSpan]) -> list[_Found]:
     """Group quote spans under their cue; quote-only sentences after an attribution continue it."""
     found: list[_Found] = []
     by_cue: dict[int, _Found] = {}
     last: _Found | None = None
-    text = doc.text
     for span in spans:
+        if _headline_phrase(ctx.text, span):
+            continue
         cue = (
-            _governing_cue(doc, span, inside)
-            or _according_to(doc, span, inside)
-            or _adjacent_cue(doc, span, inside)
+            _governing_cue(ctx, span)
+            or _according_to(ctx, span)
+            or _after_cue(ctx, span)
+            or _before_cue(ctx, span)
         )
         if cue is not None:
             item = by_cue.get(cue.i)
@@ -298,7 +367,7 @@ def _link_direct(doc: Doc, spans: list[QuoteSpan], inside: list[int]) -> list[_F
                 found.append(item)
             item.pieces.extend(span.pieces)
             last = item
-        elif last is not None and _is_bare(text, span) and _continues(text, last, span):
+        elif last is not None and _is_bare(ctx.text, span) and _continues(ctx.text, last, span):
             last.pieces.extend(span.pieces)
     return found
 
@@ -368,7 +437,7 @@ def _indirect(doc: Doc, inside: list[int], used: set[int]) -> list[_Found]:
         elif tok.lower_ not in forms or tok.pos_ not in ("VERB", "AUX"):
             continue
         content = _indirect_content(doc, tok, inside)
-        if content is None or speaker_head(tok) is None:
+        if content is None or find_speaker(tok, inside) is None:
             continue
         found.append(_Found(tok, "indirect", [content]))
     return found
@@ -389,7 +458,8 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     """Every quotation of the article, direct and indirect, in text order, with its speaker."""
     spans = quote_spans(doc.text)
     inside = _align(doc, spans)
-    direct = _link_direct(doc, spans, inside)
+    ctx = _Ctx(doc, inside)
+    direct = _link_direct(ctx, spans)
     used = {f.cue.i for f in direct if f.cue is not None}
     direct_pieces = [p for f in direct for p in f.pieces]
     indirect = [f for f in _indirect(doc, inside, used) if not _overlaps(f.pieces[0], direct_pieces)]

@@ -120,6 +120,19 @@ def speaker_head(cue: Token) -> Token | None:
     return None
 
 
+def find_speaker(cue: Token, inside: list[int]) -> Token | None:
+    """`speaker_head`, unless it lies inside a quotation (a misparse): then the noun or pronoun
+    right next to the cue ("..., Trump said" / "said Trump")."""
+    head = speaker_head(cue)
+    if head is not None and inside[head.i] < 0:
+        return head
+    doc = cue.doc
+    for i in (cue.i - 1, cue.i + 1):
+        if 0 <= i < len(doc) and inside[i] < 0 and doc[i].pos_ in ("PROPN", "PRON", "NOUN"):
+            return _np_head(doc[i])
+    return None
+
+
 def _nearest_subject(verb: Token) -> Token | None:
     """The subject of the closest clause before a participle ("a claim Kyiv denied, calling it"):
     the parser often hangs the participle on the main verb instead."""
@@ -308,7 +321,7 @@ class SpeakerResolver:
 
     def resolve(self, cue: Token) -> Speaker | None:
         """The speaker of a cue verb (see the module docstring for the rules)."""
-        head = speaker_head(cue)
+        head = find_speaker(cue, self.inside)
         if head is None:
             return None
         return self.resolve_head(head)

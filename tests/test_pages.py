@@ -41,7 +41,7 @@ def categories(spec: dict, axis: str = "y") -> set[str]:
 @pytest.mark.parametrize("page", PAGES)
 def test_page_renders_without_exception(store_env, page):
     if not (ROOT / page).exists():
-        pytest.skip(f"{page} not written yet")
+        pytest.fail(f"{page} is missing")
     at = run_page(page)
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]

@@ -127,3 +127,9 @@ def explain(text: str, issue: str, top_k: int = 8) -> list[tuple[str, float]] | 
     """The terms that pushed the model to its label, or None when no model is available."""
     scorer, _ = stance_scorer()
     return None if scorer is None else list(scorer.explain(text, issue, top_k))
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def corrections_check(stamp: str) -> Any:
+    """The model against people's stance corrections (confusion counts, calibration bins)."""
+    return Q.corrections_check(connection())

@@ -382,3 +382,22 @@ def data_version(con: Con) -> str:
                   (SELECT max(created_at) FROM annotations), (SELECT count(*) FROM models)"""
     ).fetchall()[0]
     return "|".join(str(v) for v in row)
+
+
+def corrections_check(con: Con, bins: int = 5) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The model against people's stance corrections: (confusion counts, calibration bins).
+
+    Only quotes whose stance a person set are gold here; the model's confidence is its top
+    probability before the correction.
+    """
+    base = """SELECT predicted_stance AS predicted, stance AS gold,
+                     greatest(p_supportive, p_opposed, p_neutral) AS p
+              FROM quote_facts
+              WHERE predicted_stance IS NOT NULL
+                AND quote_id IN (SELECT quote_id FROM annotations WHERE field = 'stance')"""
+    conf = _df(con, f"SELECT gold, predicted, count(*) AS n FROM ({base}) GROUP BY ALL", [])
+    calib = _df(con, f"""SELECT least(floor(p * ?), ? - 1) AS bin, avg(p) AS confidence,
+                                avg(CASE WHEN gold = predicted THEN 1.0 ELSE 0.0 END) AS accuracy,
+                                count(*) AS count
+                         FROM ({base}) GROUP BY 1 ORDER BY 1""", [bins, bins])
+    return conf, calib

@@ -1,0 +1,80 @@
+"""Reading the stance model's card for the Model page.
+
+In: `data/models/stance.json` (written with the model) and `data/model_card.json` (written by
+the stance benchmark), either of which may be missing or shaped a little differently as the
+model evolves. Out: plain dicts and DataFrames: the card, every metric set found in it (anything
+with a macro-F1), and calibration bins.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+CARD_PATHS = (REPO / "data" / "models" / "stance.json", REPO / "data" / "model_card.json")
+
+
+def read_cards(paths: tuple[Path, ...] = CARD_PATHS) -> dict[str, dict[str, Any]]:
+    """The cards that exist and parse, by file name; unreadable files are skipped."""
+    out: dict[str, dict[str, Any]] = {}
+    for path in paths:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if isinstance(data, dict):
+            out[path.name] = data
+    return out
+
+
+def metric_sets(card: Any, prefix: str = "") -> dict[str, dict[str, Any]]:
+    """Every nested dict that looks like a metrics block (has `macro_f1`), by its dotted path."""
+    found: dict[str, dict[str, Any]] = {}
+    if isinstance(card, dict):
+        if "macro_f1" in card:
+            found[prefix or "metrics"] = card
+        for key, value in card.items():
+            if isinstance(value, (dict, list)):
+                found.update(metric_sets(value, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(card, list):
+        for i, value in enumerate(card):
+            found.update(metric_sets(value, f"{prefix}[{i}]"))
+    return found
+
+
+def per_class_table(metrics: dict[str, Any]) -> pd.DataFrame:
+    """Precision, recall, F1 and support per stance."""
+    rows = metrics.get("per_class") or {}
+    return pd.DataFrame([{"stance": k, **v} for k, v in rows.items()])
+
+
+def confusion(metrics: dict[str, Any]) -> tuple[list[str], list[list[int]]]:
+    """(labels, matrix) with rows = gold, columns = predicted; empty when absent."""
+    block = metrics.get("confusion") or metrics.get("confusion_matrix") or {}
+    if isinstance(block, dict):
+        return list(block.get("labels") or []), list(block.get("matrix") or [])
+    return [], []
+
+
+def calibration_bins(card: Any) -> pd.DataFrame:
+    """Calibration bins (confidence, accuracy, count) found anywhere in the card, else empty."""
+    if isinstance(card, dict):
+        block = card.get("calibration")
+        if isinstance(block, dict):
+            block = block.get("bins") or block.get("reliability")
+        if isinstance(block, list) and block and isinstance(block[0], dict):
+            df = pd.DataFrame(block)
+            df = df.rename(columns={"mean_confidence": "confidence", "mean_predicted": "confidence",
+                                    "observed": "accuracy", "fraction_correct": "accuracy",
+                                    "n": "count"})
+            if {"confidence", "accuracy"} <= set(df.columns):
+                return df
+        for value in card.values():
+            found = calibration_bins(value)
+            if not found.empty:
+                return found
+    return pd.DataFrame(columns=["confidence", "accuracy", "count"])

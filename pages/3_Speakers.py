@@ -1,0 +1,66 @@
+"""Speakers: who gets quoted, by actor type; how often sources are anonymous; one speaker's
+quotes and stance over time."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from analysis import charts
+from analysis.store.queries import TIME_GRAINS
+from ui import data, filters, widgets
+
+PAGE = "pages/3_Speakers.py"
+
+f = widgets.page("Speakers", "🗣️")
+st.title("Speakers: who gets a voice")
+summary = data.query("corpus_summary", f)
+if widgets.empty_state(int(summary["quotes"])):
+    widgets.export_buttons(f, "speakers")
+    st.stop()
+
+c1, c2, c3 = st.columns(3)
+c1.metric("Distinct speakers", f"{int(summary['speakers']):,}")
+c2.metric("Quotes per speaker", f"{summary['quotes'] / max(1, summary['speakers']):.1f}")
+c3.metric("Quotes from anonymous sources", f"{summary['anonymous_share']:.0%}")
+
+top_n = st.slider("Speakers shown", 10, 60, 25, step=5, key="spk_top")
+speakers = data.query("top_speakers", f, limit=top_n)
+
+
+def to_speaker(point: dict) -> None:
+    values = widgets.point_values(point)
+    filters.drill_down(f, PAGE, speaker=values[5], stances=(values[1],))
+
+
+widgets.chart(charts.speakers_bar(speakers, title=f"Who gets quoted most: top {top_n}"),
+              "top_speakers", "spk_bar", on_click=to_speaker)
+st.caption("Bars are split by the stance of each speaker's quotes; the actor type is in "
+           "brackets. Click a segment to read those quotes.")
+
+anon = data.query("anonymity_by_actor", f)
+widgets.chart(charts.anonymity_bar(anon), "anonymous_share", "spk_anon",
+              on_click=lambda p: filters.drill_down(
+                  f, PAGE, actor_types=(widgets.point_values(p)[0],)))
+st.caption("Share of each actor type's quotes attributed to an unnamed source "
+           "(\"a senior official\", \"a diplomat\").")
+
+st.subheader("One speaker over time")
+names = list(speakers["speaker"])
+default = f.speaker if f.speaker in names else (names[0] if names else None)
+who = st.selectbox("Speaker", names, index=names.index(default) if default else None,
+                   key="spk_pick", help="The speakers in the chart above; to pick anyone, use "
+                   "the Speaker filter in the sidebar.")
+grain = widgets.choice("grain", "Time step", list(TIME_GRAINS), "month")
+if who:
+    timeline = data.query("speaker_timeline", f, speaker=who, grain=grain)
+    widgets.chart(charts.speaker_timeline(timeline, who), "speaker_timeline", "spk_time")
+    quotes = data.query("quotes_page", replace(f, speaker=who), limit=20)
+    st.dataframe(quotes[["published", "outlet", "stance", "confidence", "cue", "quote"]],
+                 hide_index=True, width="stretch", column_config={
+                     "published": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+                     "confidence": st.column_config.NumberColumn("Probability", format="%.2f")})
+    if st.button(f"All quotes from {who} →", key="spk_all"):
+        filters.drill_down(f, PAGE, speaker=who)
+widgets.export_buttons(f, "speakers")

@@ -1,0 +1,67 @@
+"""Framing (for teaching): which verbs introduce each voice, whom each outlet quotes, and two
+outlets or two articles side by side."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import streamlit as st
+
+from analysis import charts
+from ui import article, data, widgets
+
+f = widgets.page("Framing", "🎓")
+st.title("Framing: how the story is told")
+n = data.query("count_quotes", f)
+if widgets.empty_state(n):
+    widgets.export_buttons(f, "framing")
+    st.stop()
+
+st.subheader("Said, warned or claimed?")
+st.caption("The verb a writer picks frames the speaker: \"said\" is neutral, \"warned\" lends "
+           "weight, \"claimed\" casts doubt, \"admitted\" implies a concession. Each column "
+           "sums to 100% of that group's quotes among the most common verbs.")
+by = st.segmented_control("Compare verbs across", ["actor_type", "stance"], default="actor_type",
+                          key="frm_by", format_func=lambda v: v.replace("_", " "))
+cues = data.query("cue_verbs", f, top_n=15)
+widgets.chart(charts.cue_heatmap(cues, by=by or "actor_type",
+                                 title="Which verbs introduce each "
+                                 + ("type of voice" if by != "stance" else "side")),
+              "cue_verbs", "frm_cues")
+
+st.subheader("Share of voice")
+voice = data.query("voice_by_outlet", f, top_outlets=15)
+widgets.chart(charts.voice_by_outlet(voice), "share_of_voice", "frm_voice")
+st.caption("Of the quotes each outlet printed, the share given to each type of voice.")
+
+st.subheader("Side by side")
+mode = st.segmented_control("Compare", ["two outlets", "two articles"], default="two outlets",
+                            key="frm_mode")
+opts = data.options(data.version_stamp())
+if mode == "two articles":
+    arts = data.query("articles_list", f, limit=300)
+    labels = {r.article_id: f"{r.published:%Y-%m-%d} · {r.outlet} · {r.title}"
+              for r in arts.itertuples()}
+    ids = list(labels)
+    cols = st.columns(2)
+    for i, col in enumerate(cols):
+        with col:
+            pick = st.selectbox(f"Article {i + 1}", ids, index=min(i, len(ids) - 1) if ids else None,
+                                format_func=labels.get, key=f"frm_art{i}")
+            if pick:
+                article.show_article({"article_id": pick, "quote_id": None})
+else:
+    outlets = list(f.outlets) or opts["outlets"]
+    cols = st.columns(2)
+    for i, col in enumerate(cols):
+        with col:
+            outlet = st.selectbox(f"Outlet {i + 1}", outlets, index=min(i, len(outlets) - 1),
+                                  key=f"frm_out{i}")
+            g = replace(f, outlets=(outlet,))
+            widgets.chart(charts.stance_diverging(data.query("stance_by_actor", g), "share",
+                                                  title=f"{outlet}: how the voices divide"),
+                          f"divisions_{i + 1}", f"frm_div{i}")
+            widgets.chart(charts.cue_heatmap(data.query("cue_verbs", g, top_n=8),
+                                             title=f"{outlet}: verbs by type of voice"),
+                          f"cues_{i + 1}", f"frm_cue{i}")
+widgets.export_buttons(f, "framing")

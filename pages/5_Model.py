@@ -1,0 +1,81 @@
+"""Model: the stance model's card — what it was trained on, how well it measured, where it errs,
+and whether its probabilities can be trusted."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from analysis import charts, model_card
+from analysis.records import STANCES
+from ui import data, widgets
+
+f = widgets.page("Model", "🧪")
+st.title("The stance model")
+st.markdown("Each quote's stance toward the article's issue is predicted by a scikit-learn "
+            "classifier over **the quote's words and the issue text only**. It never sees the "
+            "speaker or the actor type, because the dashboard charts stance *by* actor type: "
+            "using them would make the divisions circular.")
+
+cards = model_card.read_cards()
+models = data.models(data.version_stamp())
+card = cards.get("stance.json", {})
+if not cards and models.empty:
+    st.info("No model card yet: train the model with `python -m analysis train`, or run the "
+            "stance benchmark to write data/model_card.json.")
+
+if card:
+    c = st.columns(4)
+    c[0].metric("Version", str(card.get("version", "?")))
+    c[1].metric("Trained", str(card.get("trained_at", "?"))[:10])
+    c[2].metric("Training statements", f"{int(card.get('training_size') or 0):,}")
+    c[3].metric("scikit-learn", str(card.get("sklearn_version", "?")))
+    counts = card.get("label_counts") or {}
+    if counts:
+        st.caption("Training labels: " + ", ".join(f"{counts.get(s, 0):,} {s}" for s in STANCES)
+                   + f". Parameters: {card.get('params')}.")
+
+sets = {f"{name}: {path}": m for name, cd in cards.items()
+        for path, m in model_card.metric_sets(cd).items()}
+st.subheader("How well it measured")
+if sets:
+    which = st.selectbox("Evaluation", list(sets), key="mdl_set")
+    m = sets[which]
+    c = st.columns(3)
+    c[0].metric("Macro-F1", f"{m.get('macro_f1', 0):.2f}")
+    c[1].metric("Accuracy", f"{m.get('accuracy', 0):.2f}")
+    c[2].metric("Statements evaluated", f"{int(m.get('n') or 0):,}")
+    if m.get("protocol"):
+        st.caption(str(m["protocol"]))
+    st.dataframe(model_card.per_class_table(m), hide_index=True, width="stretch")
+    labels, matrix = model_card.confusion(m)
+    widgets.chart(charts.confusion_matrix(labels, matrix), "confusion_matrix", "mdl_conf")
+else:
+    st.info("The card holds no evaluation yet (macro-F1, confusion matrix).")
+
+st.subheader("Are its probabilities honest?")
+bins = pd.DataFrame()
+for cd in cards.values():
+    bins = model_card.calibration_bins(cd)
+    if not bins.empty:
+        break
+source = "the model card"
+conf, corr_bins = data.corrections_check(data.version_stamp())
+if bins.empty and not corr_bins.empty:
+    bins, source = corr_bins, f"{int(corr_bins['count'].sum()):,} quotes people corrected"
+widgets.chart(charts.calibration(bins), "calibration", "mdl_calib")
+st.caption(f"Calibration from {source}. Points below the diagonal mean the model is "
+           "over-confident: treat the confidence filter as a ranking, not a guarantee.")
+if not conf.empty:
+    table = conf.pivot_table(index="gold", columns="predicted", values="n", fill_value=0)
+    table = table.reindex(index=list(STANCES), columns=list(STANCES), fill_value=0)
+    widgets.chart(charts.confusion_matrix(list(STANCES), table.values.tolist(),
+                                          title="The model against people's corrections"),
+                  "corrections_confusion", "mdl_corr")
+
+st.subheader("Model history")
+if models.empty:
+    st.caption("No models recorded in the store.")
+else:
+    hist = models.assign(macro_f1=[(mm or {}).get("macro_f1") for mm in models["metrics"]])
+    st.dataframe(hist.drop(columns=["metrics"]), hide_index=True, width="stretch")

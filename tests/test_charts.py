@@ -1,0 +1,100 @@
+"""Chart builders: fixed colours and order, diverging geometry, hover content, empty states."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis import charts
+from analysis.records import ACTOR_TYPES, STANCES
+from analysis.store import queries as Q
+from analysis.store.queries import Filters
+
+
+def sample() -> pd.DataFrame:
+    rows = []
+    for a in ("humanitarian", "military"):  # deliberately not in ACTOR_TYPES order
+        for s, n in zip(STANCES, (6, 2, 2) if a == "military" else (1, 8, 1)):
+            rows.append({"actor_type": a, "stance": s, "n": n, "share": n / 10,
+                         "example": f"<b>{a} {s}</b>"})
+    return pd.DataFrame(rows)
+
+
+def trace(fig, name):
+    return next(t for t in fig.data if t.name == name)
+
+
+def test_diverging_puts_opposed_left_supportive_right_neutral_across():
+    fig = charts.stance_diverging(sample(), "count")
+    assert all(x < 0 for x in trace(fig, "opposed").x)
+    assert all(x > 0 for x in trace(fig, "supportive").x)
+    neutral = list(trace(fig, "neutral").x)
+    # military has 2 neutral quotes, humanitarian 1: each is split in halves across zero
+    assert sorted(neutral) == [-1.0, -0.5, 0.5, 1.0]
+    for t in fig.data:
+        assert t.marker.color == charts.STANCE_COLORS[t.name]
+
+
+def test_diverging_keeps_the_fixed_actor_order_and_escapes_examples():
+    fig = charts.stance_diverging(sample(), "share")
+    order = [a for a in ACTOR_TYPES if a in {"military", "humanitarian"}]
+    # plotly draws a category axis bottom-up, so the array is reversed to read top-down
+    assert list(fig.layout.yaxis.categoryarray)[::-1] == order
+    custom = trace(fig, "opposed").customdata
+    assert {c[0] for c in custom} == {"military", "humanitarian"}
+    assert all("&lt;b&gt;" in c[4] for c in custom)
+    assert "%{customdata[2]:,} quotes" in trace(fig, "opposed").hovertemplate
+    assert fig.layout.title.text == "How each type of voice divides on the issue"
+
+
+def test_small_multiples_have_one_panel_per_outlet(ro_con):
+    df = Q.stance_by_actor_outlet(ro_con, Filters())
+    fig = charts.stance_diverging(df, "share", facet="outlet")
+    assert {a.text for a in fig.layout.annotations} == {"Ledger", "Herald", "Courier"}
+    assert all(len(c) == 6 for t in fig.data for c in t.customdata)  # outlet for drill-down
+
+
+@pytest.mark.parametrize("build", [
+    lambda: charts.stance_diverging(pd.DataFrame(), "share"),
+    lambda: charts.stance_over_time(pd.DataFrame()),
+    lambda: charts.speakers_bar(pd.DataFrame()),
+    lambda: charts.anonymity_bar(pd.DataFrame()),
+    lambda: charts.speaker_timeline(pd.DataFrame(), "X"),
+    lambda: charts.cue_heatmap(pd.DataFrame()),
+    lambda: charts.voice_by_outlet(pd.DataFrame()),
+    lambda: charts.confusion_matrix([], []),
+    lambda: charts.calibration(pd.DataFrame()),
+])
+def test_every_chart_has_a_titled_empty_state(build):
+    fig = build()
+    assert fig.layout.title.text
+    assert fig.layout.annotations and "No" in fig.layout.annotations[0].text
+    assert not fig.data
+
+
+def test_page_charts_on_the_fixture(ro_con):
+    f = Filters()
+    t = charts.stance_over_time(Q.stance_over_time(ro_con, f, "quarter"), "count")
+    assert {tr.name for tr in t.data} == set(STANCES)
+    s = charts.speakers_bar(Q.top_speakers(ro_con, f, 5))
+    assert [tr.name for tr in s.data] == list(STANCES) and len(s.data[0].y) == 5
+    a = charts.anonymity_bar(Q.anonymity_by_actor(ro_con, f))
+    assert list(a.data[0].x) == list(ACTOR_TYPES)
+    h = charts.cue_heatmap(Q.cue_verbs(ro_con, f), by="stance")
+    assert list(h.data[0].x) == list(STANCES)
+    v = charts.voice_by_outlet(Q.voice_by_outlet(ro_con, f))
+    assert [tr.name for tr in v.data] == list(ACTOR_TYPES)
+    assert {tr.marker.color for tr in v.data} == set(charts.ACTOR_COLORS.values())
+
+
+def test_confusion_and_calibration():
+    fig = charts.confusion_matrix(list(STANCES), [[5, 1, 0], [2, 6, 1], [0, 0, 3]])
+    assert list(fig.data[0].x) == list(STANCES)
+    bins = pd.DataFrame({"confidence": [0.5, 0.9], "accuracy": [0.4, 0.8], "count": [3, 7]})
+    assert len(charts.calibration(bins).data) == 2
+
+
+def test_image_config_names_the_file():
+    cfg = charts.image_config("stance_by_actor_type", "svg")
+    assert cfg["toImageButtonOptions"] == {"format": "svg", "filename": "stance_by_actor_type",
+                                           "scale": 2}

@@ -325,7 +325,7 @@ def _before_cue(ctx: _Ctx, span: QuoteSpan) -> Token | None:
             break
         if tok.pos_ not in ("VERB", "AUX") or ctx.speaker(tok) is None:
             continue
-        if _is_cue(tok, inside, speech_only=True) or (colon and tok.dep_ == "ROOT"):
+        if _is_cue(tok, inside, speech_only=True) or (colon and tok.pos_ == "VERB"):
             return tok
     return None
 

@@ -1,0 +1,169 @@
+"""Quote finding: quotation-mark pairing, direct and indirect quotes (analysis/quotes.py).
+
+All example sentences are written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from analysis.nlp import load_nlp
+from analysis.quotes import find_attributions, quote_spans
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def quoted(text: str) -> list[str]:
+    """The text of each paired quotation, pieces joined with " | "."""
+    return [" | ".join(text[s:e] for s, e in q.pieces) for q in quote_spans(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ('She said "the lake is cold" today.', ["the lake is cold"]),
+        ("She said “the lake is cold” today.", ["the lake is cold"]),
+        ("She said ‘the lake is cold’ today.", ["the lake is cold"]),
+        ("She said 'the lake is cold' today.", ["the lake is cold"]),
+        # apostrophes are not quote marks
+        ("We don’t know, the mayor’s aide said.", []),
+        ("The farmers’ union met in the ’90s.", []),
+        ("Ottawa’s plan ‘will not pass,’ he said.", ["will not pass,"]),
+        ("‘The troops’ morale is low,’ the colonel said.", ["The troops’ morale is low,"]),
+        ("It's the players' turn, isn't it?", []),
+        # nested single marks stay inside the double quote
+        ("“Why say ‘no’ to that?” she asked.", ["Why say ‘no’ to that?"]),
+        # a quote running over two paragraphs: opening mark on each, no closing mark on the first
+        (
+            "He wrote: “The river rose all night.\n“By dawn the bridge was gone.”\nThen rain.",
+            ["The river rose all night. | By dawn the bridge was gone."],
+        ),
+        # an unclosed mark in a paragraph does not swallow the next one
+        ('A stray " mark here.\nNext paragraph "quoted" here.', ["quoted"]),
+    ],
+)
+def test_quote_spans_pair_marks(text: str, expected: list[str]) -> None:
+    assert quoted(text) == expected
+
+
+def direct(nlp, text: str) -> list[tuple[str, str | None, str | None]]:
+    """(quoted words, cue, speaker) of each direct attribution."""
+    doc = nlp(text)
+    return [
+        (a.text_in(text), a.cue, a.speaker) for a in find_attributions(doc) if a.kind == "direct"
+    ]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "“The harbour will reopen next week,” said Mayor Anna Lindqvist.",
+            [("The harbour will reopen next week,", "said", "Anna Lindqvist")],
+        ),
+        (
+            "‘The harbour will reopen,’ Lindqvist told reporters on Monday.",
+            [("The harbour will reopen,", "told", "Lindqvist")],
+        ),
+        # split around its attribution: one record, two pieces
+        (
+            "“The first ferry leaves at six,” said Tomas Berg. “The second one is cancelled.”",
+            [("The first ferry leaves at six, The second one is cancelled.", "said", "Tomas Berg")],
+        ),
+        # a short phrase attributed by its cue is kept
+        (
+            "The union rejected the offer, calling it a ‘cynical trick’ aimed at its members.",
+            [("cynical trick", "calling", "union")],
+        ),
+        (
+            "The minister criticised the budget as ‘timid’ on Tuesday.",
+            [("timid", "criticised", "minister")],
+        ),
+    ],
+)
+def test_direct_quotes_with_cue(nlp, text: str, expected: list) -> None:
+    assert direct(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The charity published a report titled “Silent Fields” in March.",
+        "Engineers tested the so-called ‘smart valve’ at the plant.",
+        "Critics Call the Deal a ‘Giveaway’\nThe council met on Monday.",
+    ],
+)
+def test_titles_and_scare_quotes_are_left_out(nlp, text: str) -> None:
+    assert direct(nlp, text) == []
+
+
+def test_quote_pieces_exclude_marks_and_are_one_record(nlp) -> None:
+    text = "“Alpha beta,” she said. “Gamma delta.”"
+    (att,) = find_attributions(nlp(text))
+    assert [text[s:e] for s, e in att.pieces] == ["Alpha beta,", "Gamma delta."]
+    assert att.kind == "direct"
+
+
+@pytest.mark.parametrize(
+    "text, content, cue, speaker",
+    [
+        (
+            "The mayor warned that the new toll would hurt small shops.",
+            "the new toll would hurt small shops",
+            "warned",
+            "mayor",
+        ),
+        (
+            "Economists argue the tariff will raise prices for farmers.",
+            "the tariff will raise prices for farmers",
+            "argue",
+            "Economists",
+        ),
+        (
+            "According to the port authority, the channel will be dredged in spring.",
+            "the channel will be dredged in spring",
+            "According to",
+            "port authority",
+        ),
+    ],
+)
+def test_indirect_quotes(nlp, text: str, content: str, cue: str, speaker: str) -> None:
+    atts = [a for a in find_attributions(nlp(text)) if a.kind == "indirect"]
+    assert [(a.text_in(text), a.cue, a.speaker) for a in atts] == [(content, cue, speaker)]
+
+
+def test_attributions_in_text_order(nlp) -> None:
+    text = (
+        "Residents say the road will flood again this spring. “We need a new drain,” said Ola Nilsen.\n"
+        "The council believes the repair will cost too much."
+    )
+    starts = [a.start for a in find_attributions(nlp(text))]
+    assert starts == sorted(starts) and len(starts) == 3
+
+
+# Quote-heavy fragments, so the generated texts exercise the mark pairing and the cue linking.
+_TEXT = st.lists(
+    st.sampled_from(list("ab Cd.,;:!?\n\"'“”‘’—-()") + ["said", " he ", "Ann ", "that ", "’s"]),
+    max_size=60,
+).map("".join)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_TEXT)
+def test_never_raises_and_pieces_slice_the_text(nlp, text: str) -> None:
+    for att in find_attributions(nlp(text)):
+        assert att.pieces
+        for s, e in att.pieces:
+            assert 0 <= s < e <= len(text)
+        assert att.kind in ("direct", "indirect")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(max_size=300))
+def test_never_raises_on_any_unicode(nlp, text: str) -> None:
+    for att in find_attributions(nlp(text)):
+        assert all(0 <= s < e <= len(text) for s, e in att.pieces)

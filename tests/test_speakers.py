@@ -1,0 +1,144 @@
+"""Speaker attribution and canonicalisation (analysis/speakers.py, through find_attributions).
+
+All example sentences are written for these tests.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.nlp import load_nlp
+from analysis.quotes import find_attributions
+from analysis.speakers import person_name, strip_title
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+def speakers(nlp, text: str) -> list[tuple[str | None, str | None]]:
+    """(speaker, speaker_mention) of each attribution, in text order."""
+    return [(a.speaker, a.speaker_mention) for a in find_attributions(nlp(text))]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        # subject of the cue, and inverted order
+        (
+            "“We will rebuild the pier,” Governor Maria Santos said.",
+            [("Maria Santos", "Governor Maria Santos")],
+        ),
+        (
+            "“We will rebuild the pier,” said Governor Maria Santos.",
+            [("Maria Santos", "Governor Maria Santos")],
+        ),
+        # colon and dash introductions
+        (
+            "Maria Santos put it bluntly: “The pier is finished.”",
+            [("Maria Santos", "Maria Santos")],
+        ),
+        (
+            "Maria Santos said — “the pier is finished.”",
+            [("Maria Santos", "Maria Santos")],
+        ),
+        # one canonical name per person: the surname alone maps to the full name
+        (
+            "Governor Maria Santos visited the port. “It is a disgrace,” Santos said.",
+            [("Maria Santos", "Santos")],
+        ),
+    ],
+)
+def test_speaker_of_cue(nlp, text: str, expected: list) -> None:
+    assert speakers(nlp, text) == expected
+
+
+def test_pronoun_resolves_to_earlier_person(nlp) -> None:
+    text = (
+        "Harbour Commissioner Peter Vance signed the order on Friday. "
+        "Vance’s letter, sent to the council, sets out the plan. "
+        "‘The harbour will close at night,’ he wrote."
+    )
+    (att,) = [a for a in find_attributions(nlp(text)) if a.kind == "direct"]
+    assert (att.speaker, att.speaker_mention, att.cue) == ("Peter Vance", "he", "wrote")
+    assert att.speaker_context == "Harbour Commissioner Peter Vance"
+
+
+def test_document_is_attributed_to_its_author(nlp) -> None:
+    text = (
+        "Vance’s letter reached the council on Friday. "
+        "The letter states that boats will be ‘inspected without notice.’"
+    )
+    (att,) = find_attributions(nlp(text))
+    assert (att.speaker, att.speaker_mention) == ("Vance", "The letter")
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention, context",
+    [
+        (
+            "‘The talks have stalled,’ said a senior Treasury official, who spoke on condition of "
+            "anonymity.",
+            "anonymous senior Treasury official",
+            "a senior Treasury official",
+            "a senior Treasury official, who spoke on condition of anonymity",
+        ),
+        (
+            "“Nobody expected this,” said a campaign aide.",
+            "anonymous campaign aide",
+            "a campaign aide",
+            "a campaign aide",
+        ),
+    ],
+)
+def test_anonymous_sources(nlp, text: str, speaker: str, mention: str, context: str) -> None:
+    (att,) = find_attributions(nlp(text))
+    assert att.anonymous
+    assert (att.speaker, att.speaker_mention, att.speaker_context) == (speaker, mention, context)
+
+
+@pytest.mark.parametrize(
+    "text, speaker, mention",
+    [
+        (
+            "Observers blamed the border unit, a charge Moscow has rejected, calling it ‘pure "
+            "invention’ meant to smear its troops.",
+            "Government of Russia",
+            "Moscow",
+        ),
+        (
+            "The Red Cross said in a statement that the convoy was ‘fired on twice.’",
+            "Red Cross",
+            "The Red Cross",
+        ),
+    ],
+)
+def test_bodies_and_capitals_as_speakers(nlp, text: str, speaker: str, mention: str) -> None:
+    (att,) = [a for a in find_attributions(nlp(text)) if a.kind == "direct"]
+    assert (att.speaker, att.speaker_mention) == (speaker, mention)
+
+
+def test_context_holds_the_organisation(nlp) -> None:
+    text = "“Fields stay deadly for decades,” said Lena Okafor of the Clearance Trust."
+    (att,) = find_attributions(nlp(text))
+    assert att.speaker == "Lena Okafor"
+    assert att.speaker_context == "Lena Okafor of the Clearance Trust"
+
+
+@pytest.mark.parametrize(
+    "words, expected",
+    [
+        (["Sen.", "Ruth", "Calder"], ["Ruth", "Calder"]),
+        (["Defense", "Secretary", "Ruth", "Calder"], ["Ruth", "Calder"]),
+        (["Calder’s"], ["Calder"]),
+        (["Calder", "'s"], ["Calder"]),
+    ],
+)
+def test_strip_title(words: list[str], expected: list[str]) -> None:
+    assert strip_title(words) == expected
+
+
+def test_person_name_ignores_bodies_named_after_people(nlp) -> None:
+    doc = nlp("The Calder administration said no.")
+    assert person_name(doc[0:3]) is None

@@ -8,6 +8,7 @@ Texts go through `nlp.pipe` in batches; models are passed in, never loaded here.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -103,11 +104,13 @@ def ingest_paths(
     scorer: StanceScorer | None = None,
     replace: bool = False,
     progress: Progress | None = None,
+    file_progress: Progress | None = None,
 ) -> IngestSummary:
     """Read, extract and store every article under `paths`; each article is its own transaction.
 
     Bad files are reported in the summary and skipped; files already stored are counted as
-    duplicates and not extracted again (unless `replace`).
+    duplicates and not extracted again (unless `replace`). `progress(done, total, title)` is
+    called after each article, `file_progress(done, total, file)` after each article of a file.
     """
     summary = IngestSummary()
     pending: list[tuple[str, Article]] = []
@@ -125,6 +128,8 @@ def ingest_paths(
             pending.append((str(path), article))
     total = len(pending)
     by_id = {a.article_id: p for p, a in pending}
+    file_totals = Counter(p for p, _ in pending)
+    file_done: Counter[str] = Counter()
     done = 0
     for article, quotes in extract_quotes(
         (a for _, a in pending), nlp, gazetteer=gazetteer, scorer=scorer
@@ -137,6 +142,10 @@ def ingest_paths(
             summary.quotes_added += saved.quotes
             stats["articles"] += 1
             stats["quotes"] += saved.quotes
+        path = by_id[article.article_id]
+        file_done[path] += 1
         if progress:
             progress(done, total, article.title or article.doc_id)
+        if file_progress:
+            file_progress(file_done[path], file_totals[path], path)
     return summary

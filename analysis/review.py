@@ -139,3 +139,19 @@ def retrain_from_corrections(
             _install_model(Path(tmp), model_dir)
     rescored = rescore_store(con, load_scorer(model_dir), DEFAULT_ISSUE) if replaced else 0
     return RetrainReport(len(rows), len(train_rows), len(heldout), comparison, replaced, rescored)
+
+
+SENTENCE_END = ".!?\n"
+
+
+def sentence_window(context: str, start: int, end: int) -> tuple[str, str, str]:
+    """Split `context` into (before, quote, after), trimmed to the sentences around [start, end).
+
+    The cut is after the last sentence end before the quote and after the first one past it, so
+    the quote shows in its sentence without the rest of the paragraph.
+    """
+    start, end = max(0, min(start, len(context))), max(0, min(end, len(context)))
+    cut_left = max((context.rfind(ch, 0, max(start - 2, 0)) for ch in SENTENCE_END), default=-1)
+    right = [i for i in (context.find(ch, end + 1) for ch in SENTENCE_END) if i != -1]
+    cut_right = min(right) + 1 if right else len(context)
+    return context[cut_left + 1 : start].lstrip(), context[start:end], context[end:cut_right].rstrip()

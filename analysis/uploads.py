@@ -1,8 +1,9 @@
-"""Files a person uploads in the browser, made into files the ingest stage reads.
+"""Files a person uploads in the browser (or pastes), ingested like files on disk.
 
-In: (file name, bytes) pairs, where a .zip holds any of the supported files. Out: paths in a
-folder the caller owns, plus an `IngestError` per upload that cannot be unpacked. Archive
-members are checked for unsafe paths and for total size before anything is written.
+In: (file name, bytes) pairs, where a .zip holds any of the supported files, and pasted text.
+Out: `unpack_uploads` writes them into a folder the caller owns (an `IngestError` per upload that
+cannot be unpacked); `ingest_uploads` runs them through `pipeline.ingest_paths`. Archive members
+are checked for unsafe paths and for total size before anything is written.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import zipfile
 
 from analysis.errors import IngestError
 from analysis.ingest import MAX_FILE_BYTES, SUPPORTED
+from analysis.records import text_sha256
 
 MAX_ARCHIVE_BYTES = 200 * 1024 * 1024  # uncompressed; refuses zip bombs before writing
 
@@ -85,3 +87,28 @@ def unpack_uploads(files: Iterable[tuple[str, bytes]], dest: Path) -> Unpacked:
             # type, size and encoding are checked by the ingest stage, which names the file
             out.paths.append(_write(dest, base, data, taken))
     return out
+
+
+def pasted_upload(text: str) -> tuple[str, bytes]:
+    """Pasted text as an upload named after its content, so pasting it twice is one article."""
+    return f"pasted-{text_sha256(text)[:8]}.txt", text.encode("utf-8")
+
+
+def ingest_uploads(con, uploads: list[tuple[str, bytes]], nlp, **ingest_args):  # type: ignore[no-untyped-def]
+    """Unpack uploads into a temporary folder and ingest them; unpacking errors join the summary.
+
+    `ingest_args` are passed to `pipeline.ingest_paths` (defaults, gazetteer, scorer, progress...).
+    """
+    import tempfile
+
+    from analysis.pipeline import ingest_paths
+
+    with tempfile.TemporaryDirectory(prefix="stance-upload-") as tmp:
+        unpacked = unpack_uploads(uploads, Path(tmp))
+        summary = ingest_paths(con, unpacked.paths, nlp, **ingest_args)
+        # report files by the name the person gave them, not the temporary path
+        summary.per_file = {Path(k).name: v for k, v in summary.per_file.items()}
+        for err in summary.errors:
+            err.path = Path(err.path).name if err.path.startswith(tmp) else err.path
+        summary.errors = unpacked.errors + summary.errors
+    return summary

@@ -18,6 +18,8 @@ PAGES = ["dashboard.py", "pages/1_Divisions.py", "pages/2_Quotes.py", "pages/3_S
 @pytest.fixture()
 def store_env(fixture_store, monkeypatch):
     monkeypatch.setenv("STANCE_DB", str(fixture_store[0]))
+    # the read pages are tested read-only, so these tests can open the same file read-only too
+    monkeypatch.setenv("STANCE_READ_ONLY", "1")
     return fixture_store
 
 

@@ -85,3 +85,18 @@ def test_retraining_compares_on_heldout_and_rescores(tmp_path):
     assert report.replaced and report.rescored == 16
     versions = con.execute("SELECT DISTINCT model_version FROM quotes").fetchall()
     assert versions == [(report.comparison["new_version"],)]
+
+
+@pytest.mark.parametrize(
+    "context, quote, expected",
+    [
+        ("First one. He said “we stay” today. Next one.", "we stay", ("He said “", "we stay", "” today.")),
+        ("no boundaries here at all", "boundaries", ("no ", "boundaries", " here at all")),
+        ("A.\n“Go,” she said.\nB.", "Go,", ("“", "Go,", "” she said.")),
+    ],
+)
+def test_sentence_window_trims_to_the_quotes_sentence(context, quote, expected):
+    from analysis.review import sentence_window
+
+    start = context.index(quote)
+    assert sentence_window(context, start, start + len(quote)) == expected

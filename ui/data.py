@@ -1,10 +1,11 @@
-"""Cached, read-only access to the store for the pages.
+"""Cached access to the store for the pages.
 
-One DuckDB connection per database file version is shared by every session
-(`st.cache_resource`); each query takes its own cursor, because a connection is not thread-safe.
-Query results are cached with `st.cache_data`, keyed on the query name, the `Filters`, the
-extra arguments and the file's version stamp, so an ingest (which changes the file) invalidates
-them without a manual clear.
+One DuckDB connection is shared by every session (`st.cache_resource`); each query takes its own
+cursor, because a connection is not thread-safe. DuckDB opens a file in one mode per process, and
+the Ingest and Review pages write, so the connection is read-write unless STANCE_READ_ONLY=1;
+writes queue on `analysis.store`'s write lock and readers are never blocked (MVCC).
+Query results are cached with `st.cache_data`, keyed on the query name, the `Filters`, the extra
+arguments and a version stamp of the file and its write-ahead log, so any write invalidates them.
 """
 
 from __future__ import annotations
@@ -48,16 +49,25 @@ def db_path() -> Path:
     return database_path()
 
 
+def read_only_mode() -> bool:
+    """True when the dashboard must not write (STANCE_READ_ONLY=1)."""
+    return os.environ.get("STANCE_READ_ONLY", "").lower() in ("1", "true", "yes")
+
+
 def version_stamp(path: Path | None = None) -> str:
-    """Changes whenever the file is written: its modification time and size."""
+    """Changes whenever the store is written: time and size of the file and its write-ahead log."""
     p = path or db_path()
-    stat = p.stat()
-    return f"{stat.st_mtime_ns}-{stat.st_size}"
+    parts = []
+    for f in (p, p.with_name(p.name + ".wal")):
+        if f.exists():
+            stat = f.stat()
+            parts.append(f"{stat.st_mtime_ns}-{stat.st_size}")
+    return "/".join(parts)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _connection(path: str, stamp: str) -> duckdb.DuckDBPyConnection:
-    con = connect(path, read_only=True)
+def _connection(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    con = connect(path, read_only=read_only)
     spill = Path(tempfile.gettempdir()) / "stance_duckdb_spill"
     con.execute(f"SET memory_limit = '{MEMORY_LIMIT}'")
     # a read-only database cannot spill next to itself; give it a scratch directory
@@ -66,16 +76,22 @@ def _connection(path: str, stamp: str) -> duckdb.DuckDBPyConnection:
 
 
 def connection() -> duckdb.DuckDBPyConnection:
-    """The shared read-only connection for the current version of the store file."""
-    path = db_path()
-    return _connection(str(path), version_stamp(path))
+    """The shared connection to the store file (read-only in read-only mode)."""
+    return _connection(str(db_path()), read_only_mode())
 
 
 def release() -> None:
-    """Drop the cached connection and results (before a writer opens the file, or after)."""
+    """Drop the cached connection and results (before another writer opens the file, or after)."""
     _connection.clear()
+    forget_results()
+
+
+def forget_results() -> None:
+    """Drop cached query results, so the next run reads what was just written."""
     run.clear()
     options.clear()
+    article.clear()
+    models.clear()
 
 
 @st.cache_data(ttl=3600, max_entries=512, show_spinner=False)

@@ -1,0 +1,92 @@
+"""The writing pages (AppTest): Add articles and Review, on a private copy of the fixture store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+import shutil
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from analysis.store import connect
+
+ROOT = Path(__file__).resolve().parents[1]
+STORY = (
+    "Senators split over mine ban\n\n"
+    "“Lifting the ban puts children at risk,” said Senator Ada Price, a Democrat.\n"
+    "General Tomas Reyes said the mines would slow an invasion.\n"
+)
+
+
+@pytest.fixture()
+def writable_store(fixture_store, tmp_path, monkeypatch):
+    path = tmp_path / "store.duckdb"
+    shutil.copy(fixture_store[0], path)
+    monkeypatch.setenv("STANCE_DB", str(path))
+    monkeypatch.delenv("STANCE_READ_ONLY", raising=False)
+    return path
+
+
+def rows(path: Path, sql: str, params=()):
+    # the page's cached connection is read-write; opening the file the same way shares it
+    return connect(path).execute(sql, list(params)).fetchall()
+
+
+def run(page: str) -> AppTest:
+    return AppTest.from_file(str(ROOT / page), default_timeout=180).run()
+
+
+def test_review_queue_click_sets_stance_and_undo_takes_it_back(writable_store):
+    at = run("pages/7_Review.py")
+    assert not at.exception, [e.value for e in at.exception]
+    first_supportive = next(b for b in at.button if b.key.startswith("rv_supportive_"))
+    quote_id = first_supportive.key.removeprefix("rv_supportive_")
+    first_supportive.click().run()
+    assert not at.exception
+    assert "Stance set to supportive." in [s.value for s in at.success]
+    assert rows(writable_store, "SELECT stance, corrected FROM quote_facts WHERE quote_id = ?",
+                [quote_id]) == [("supportive", True)]
+    # the corrected quote has left the queue
+    assert f"rv_supportive_{quote_id}" not in [b.key for b in at.button]
+    at.button(key="rv_undo").click().run()
+    assert rows(writable_store, "SELECT corrected FROM quote_facts WHERE quote_id = ?",
+                [quote_id]) == [(False,)]
+
+
+def test_review_merges_speakers(writable_store):
+    at = run("pages/7_Review.py")
+    speakers = at.selectbox(key="rv_merge_from").options
+    alias, target = speakers[0], speakers[1]
+    at.selectbox(key="rv_merge_from").select(alias)
+    at.selectbox(key="rv_merge_into").select(target).run()
+    at.button(key="rv_merge").click().run()
+    assert not at.exception
+    assert rows(writable_store, "SELECT count(*) FROM quote_facts WHERE speaker = ?", [alias]) == [(0,)]
+
+
+def test_writing_pages_say_so_when_read_only(writable_store, monkeypatch):
+    monkeypatch.setenv("STANCE_READ_ONLY", "1")
+    for page in ("pages/6_Ingest.py", "pages/7_Review.py"):
+        at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+        at.run()
+        assert not at.exception
+        assert any("read-only" in i.value for i in at.info)
+
+
+@pytest.mark.slow
+def test_pasted_article_is_ingested_and_reported(writable_store):
+    before = rows(writable_store, "SELECT count(*) FROM articles")[0][0]
+    at = run("pages/6_Ingest.py")
+    assert not at.exception
+    at.text_area(key="ingest_paste").input(STORY)
+    at.text_input(key="ingest_outlet").input("Harbor Times")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("1 articles added" in s.value for s in at.success), [s.value for s in at.success]
+    assert rows(writable_store, "SELECT count(*) FROM articles")[0][0] == before + 1
+    got = rows(writable_store, "SELECT speaker, actor_type, stance IS NOT NULL FROM quote_facts "
+               "WHERE outlet = 'Harbor Times' ORDER BY start_char")
+    assert ("Ada Price", "congressional", True) in got
+    # the same text again is recognised as a duplicate
+    at.button[0].click().run()
+    assert any("1 were already stored" in s.value for s in at.success)

@@ -1,0 +1,102 @@
+"""The review page's parts: one queue card per quote, and the correction callbacks.
+
+In: a row of `analysis.store.review.review_queue`. Out: Streamlit elements; a click appends a
+correction (`analysis.store.annotations`) and clears cached results so every page shows it.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from analysis.charts import STANCE_COLORS
+from analysis.errors import StanceError
+from analysis.records import ACTOR_TYPES, STANCES
+from analysis.review import sentence_window
+from analysis.store.annotations import correct_quote, set_speaker_rule, undo_last
+from ui import writes
+
+MESSAGE_KEY = "review_message"
+
+
+def _apply(action: Any, *args: Any, message: str, **kwargs: Any) -> None:
+    """Run a correction; keep its outcome for the next run to show (callbacks cannot draw)."""
+    try:
+        action(writes.connection(), *args, **kwargs)
+        st.session_state[MESSAGE_KEY] = ("success", message)
+    except StanceError as exc:
+        st.session_state[MESSAGE_KEY] = ("error", str(exc))
+    writes.done()
+
+
+def correct(quote_id: str, field: str, value: str | None, author: str | None, message: str) -> None:
+    """Callback: one correction of one quote."""
+    _apply(correct_quote, quote_id, field, value, author=author, message=message,
+           note=st.session_state.get(f"review_note_{quote_id}") or None)
+
+
+def speaker_rule(speaker: str, field: str, value: str, author: str | None, message: str) -> None:
+    """Callback: a rule for every quote of a speaker (merge, actor type)."""
+    _apply(set_speaker_rule, speaker, field, value, author=author, message=message)
+
+
+def undo(author: str | None) -> None:
+    """Callback: take back the newest correction of this person."""
+    try:
+        last = undo_last(writes.connection(), author=author)
+        st.session_state[MESSAGE_KEY] = (
+            ("info", "Nothing to undo.") if last is None else
+            ("success", f"Undone: {last.field} = {last.value!r} for {last.scope} {last.target}"))
+    except StanceError as exc:
+        st.session_state[MESSAGE_KEY] = ("error", str(exc))
+    writes.done()
+
+
+def show_message() -> None:
+    """The outcome of the last click, once."""
+    kind, text = st.session_state.pop(MESSAGE_KEY, (None, None))
+    if kind:
+        getattr(st, kind)(text)
+
+
+def sentence_html(row: dict[str, Any]) -> str:
+    """The quote in its sentence, escaped, the quote marked in the model's stance colour."""
+    start = int(row["start_char"]) - int(row["context_start"])
+    before, quote, after = sentence_window(str(row["context"]), start, start + len(str(row["quote"])))
+    colour = STANCE_COLORS.get(row.get("stance") or "", "#BBBBBB")
+    return (f"<div style='font-size:1.05em;line-height:1.6'>…{html.escape(before)}"
+            f"<mark style='background:{colour}33;border-bottom:3px solid {colour}'>"
+            f"{html.escape(quote)}</mark>{html.escape(after)}…</div>")
+
+
+def card(row: dict[str, Any], author: str | None) -> None:
+    """One quote to review: its sentence, the model's guess, one-click corrections."""
+    qid = str(row["quote_id"])
+    probs = " · ".join(f"{s} {float(row[f'p_{s}']):.0%}" for s in STANCES)
+    link = "Quotes?" + urlencode({"quote": qid, "article": row["article_id"]})
+    with st.container(border=True):
+        st.markdown(f"**{html.escape(str(row['speaker'] or 'Unknown speaker'))}** "
+                    f"({row['actor_type']}) · {row['outlet'] or 'unknown outlet'} · "
+                    f"[open in its article]({link})")
+        st.html(sentence_html(row))
+        st.caption(f"Model: **{row['stance']}** ({probs}) · issue: {row['issue'] or 'default'}")
+        cols = st.columns([1, 1, 1, 1, 2])
+        for col, stance in zip(cols, STANCES):
+            col.button(stance.capitalize(), key=f"rv_{stance}_{qid}", on_click=correct,
+                       args=(qid, "stance", stance, author, f"Stance set to {stance}."))
+        cols[3].button("Not a quote", key=f"rv_nq_{qid}", on_click=correct,
+                       args=(qid, "not_quote", "true", author, "Marked as not a quote."))
+        cols[4].text_input("Note (optional)", key=f"review_note_{qid}", label_visibility="collapsed",
+                           placeholder="Note (optional)")
+        a1, a2, a3, a4 = st.columns([2, 1, 2, 1], vertical_alignment="bottom")
+        actor = a1.selectbox("Actor type", ACTOR_TYPES, index=ACTOR_TYPES.index(row["actor_type"])
+                             if row["actor_type"] in ACTOR_TYPES else len(ACTOR_TYPES) - 1,
+                             key=f"rv_actor_{qid}")
+        a2.button("Set type", key=f"rv_setactor_{qid}", on_click=correct,
+                  args=(qid, "actor_type", actor, author, f"Actor type set to {actor}."))
+        name = a3.text_input("Speaker", value=str(row["speaker"] or ""), key=f"rv_speaker_{qid}")
+        a4.button("Rename", key=f"rv_rename_{qid}", on_click=correct,
+                  args=(qid, "speaker", name.strip() or None, author, f"Speaker set to {name!r}."))

@@ -3,10 +3,14 @@
 In: an `Attribution` (speaker, the mention used, and the speaker's description in the article) and
 an optional user gazetteer (`data/gazetteer.csv`). Out: one of `records.ACTOR_TYPES`.
 
-The gazetteer wins over the built-in lexicon (`resources/actor_lexicon.csv`). Within either, the
-match that starts earliest in the speaker's description wins, and the longest at that position:
-titles come before names in news style ("Defense Secretary Peter Hegseth", "Senator John McCain, a
-Republican who ... military equipment"), so the first role word is the strongest evidence.
+The gazetteer wins over the built-in lexicon (`resources/actor_lexicon.csv`). The speaker's name
+and the words used for them are read before their description. The lexicon has two tiers: names
+of bodies and specific titles ("Red Cross", "Pentagon", "Senator") are tier 1, generic words
+("committee", "officer", nationalities) tier 2, so "International Committee of the Red Cross" is
+humanitarian and "a Ukrainian brigade commander" military. Within a tier, the match that starts
+earliest wins, and the longest at that position: titles come before names in news style
+("Defense Secretary Peter Hegseth", "Senator John McCain, a Republican who ... military
+equipment"), so the first role word is the strongest evidence.
 """
 
 from __future__ import annotations
@@ -60,7 +64,8 @@ def compile_phrases(entries: list[tuple[str, str]]) -> PhraseTable:
     return PhraseTable(re.compile("|".join(parts)), tuple(t for _, t in entries))
 
 
-def _read_rows(path: Path, phrase_col: str) -> list[tuple[str, str]]:
+def _read_rows(path: Path, phrase_col: str) -> list[tuple[str, str, int]]:
+    """(phrase, actor type, tier) rows of a CSV; comment lines (#) are skipped."""
     rows = []
     with path.open(encoding="utf-8", newline="") as fh:
         lines = (line for line in fh if line.strip() and not line.lstrip().startswith("#"))
@@ -78,7 +83,7 @@ def _read_rows(path: Path, phrase_col: str) -> list[tuple[str, str]]:
                     re.compile(phrase[3:])
                 except re.error as exc:
                     raise StanceError(f"{path}: row {n}: bad regular expression: {exc}") from exc
-            rows.append((phrase, kind))
+            rows.append((phrase, kind, int(row.get("tier") or 1)))
     return rows
 
 
@@ -94,22 +99,29 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     path = path or DEFAULT_GAZETTEER
     if not path.exists():
         return PhraseTable(None, ())
-    return compile_phrases(_read_rows(path, "pattern"))
+    return compile_phrases([(p, k) for p, k, _ in _read_rows(path, "pattern")])
 
 
 @lru_cache(maxsize=1)
-def builtin_lexicon() -> PhraseTable:
-    """The built-in role and organisation lexicon, compiled once."""
-    return compile_phrases(_read_rows(LEXICON, "phrase"))
+def builtin_lexicon() -> tuple[PhraseTable, PhraseTable]:
+    """The built-in lexicon's two tiers (specific, generic), compiled once."""
+    rows = _read_rows(LEXICON, "phrase")
+    return tuple(compile_phrases([(p, k) for p, k, t in rows if t == tier]) for tier in (1, 2))
 
 
-def actor_type_of(speaker: str | None, mention: str | None, context: str, gazetteer: Gazetteer | None = None) -> str:
+def actor_type_of(
+    speaker: str | None, mention: str | None, context: str, gazetteer: Gazetteer | None = None
+) -> str:
     """Actor type from a speaker's name, the words used for them, and their description."""
     name_part = " | ".join(s for s in (speaker, mention) if s)
-    tables = [t for t in (gazetteer, builtin_lexicon()) if t is not None]
-    for table in tables:
-        # The name and mention first: "Senator X" needs no context; then the description.
+    if gazetteer is not None:
         for text in (name_part, context):
+            found = gazetteer.first_match(text)
+            if found:
+                return found
+    # The name and mention first: "Senator X" needs no context; then the description.
+    for text in (name_part, context):
+        for table in builtin_lexicon():
             found = table.first_match(text)
             if found:
                 return found

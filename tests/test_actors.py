@@ -32,6 +32,13 @@ from analysis.records import Attribution
         ("Rosa Lind", "Rosa Lind", "Rosa Lind, professor of international law", "expert"),
         ("critics", "critics", "", "other"),
         ("Pat Doe", "Pat Doe", "Pat Doe, a farmer near the border", "other"),
+        # a body's name (tier 1) beats a generic word (tier 2) that comes earlier
+        ("ICRC", "the ICRC", "the International Committee of the Red Cross", "humanitarian"),
+        ("Finnish Red Cross", "the Finnish Red Cross", "", "humanitarian"),
+        ("Bereza", "a Ukrainian brigade commander", "", "military"),
+        ("Estonian ministry", "Estonia's defence ministry", "", "international"),
+        ("Lena Ruud", "Dr. Lena Ruud", "", "expert"),
+        ("Ben Ode", "Ben Ode", "Ben Ode, a veteran of two tours", "other"),
         # "General Assembly" is longer than "general" at the same place
         ("UN General Assembly", "the General Assembly", "", "international"),
     ],

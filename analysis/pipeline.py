@@ -22,7 +22,7 @@ from analysis.errors import IngestError
 from analysis.ingest import ArticleMeta, read_paths
 from analysis.quotes import find_attributions
 from analysis.records import Article, Quote, StanceScore
-from analysis.store import article_exists, save_article
+from analysis.store import article_exists, record_model, save_article
 
 DEFAULT_ISSUE = "Lifting the US ban on anti-personnel landmines"
 
@@ -113,6 +113,8 @@ def ingest_paths(
     called after each article, `file_progress(done, total, file)` after each article of a file.
     """
     summary = IngestSummary()
+    if scorer is not None:
+        remember_model(con, scorer)
     pending: list[tuple[str, Article]] = []
     seen: set[str] = set()
     for path, result in read_paths(paths, defaults):
@@ -149,3 +151,11 @@ def ingest_paths(
         if file_progress:
             file_progress(file_done[path], file_totals[path], path)
     return summary
+
+
+def remember_model(con: duckdb.DuckDBPyConnection, scorer: StanceScorer) -> None:
+    """Mirror the scorer's model card in the `models` table, so the store says what scored it."""
+    card = getattr(scorer, "card", None)
+    if card is not None:
+        record_model(con, card.version, card.trained_at, card.training_size,
+                     {"metrics": card.metrics, "params": card.params, "label_counts": card.label_counts})

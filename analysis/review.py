@@ -70,6 +70,9 @@ def retype_stored_quotes(con: duckdb.DuckDBPyConnection, gazetteer: Gazetteer | 
 
 def rescore_store(con: duckdb.DuckDBPyConnection, scorer: Any, default_issue: str, batch: int = 2000) -> int:
     """Score every stored quote with `scorer` and store the predictions; returns how many."""
+    from analysis.pipeline import remember_model
+
+    remember_model(con, scorer)
     rows = quotes_for_rescoring(con, default_issue)
     done = 0
     for i in range(0, len(rows), batch):

@@ -49,7 +49,7 @@ def to_period(point: dict) -> None:
 
 st.subheader("Outlet by outlet")
 by_outlet = data.query("stance_by_actor_outlet", f, top_outlets=top)
-widgets.chart(charts.stance_diverging(by_outlet, measure, facet="outlet",
+widgets.chart(widgets.fig(charts.stance_diverging, by_outlet, measure, facet="outlet",
                                       title="How each type of voice divides, outlet by outlet"),
               "stance_by_actor_outlet", "div_outlet", on_click=to_outlet)
 st.caption("The outlets with the most quotes in the filters, largest first. "
@@ -57,7 +57,7 @@ st.caption("The outlets with the most quotes in the filters, largest first. "
 
 st.subheader("Over time")
 over_time = data.query("stance_over_time", f, grain=grain)
-widgets.chart(charts.stance_over_time(over_time, measure), "stance_over_time", "div_time",
+widgets.chart(widgets.fig(charts.stance_over_time, over_time, measure), "stance_over_time", "div_time",
               on_click=to_period)
 st.caption(f"One panel per actor type; each point is one {grain}. Shares are of that actor "
            "type's quotes in that period, so a spike from two quotes looks like one from two "

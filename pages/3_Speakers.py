@@ -34,13 +34,13 @@ def to_speaker(point: dict) -> None:
     filters.drill_down(f, PAGE, speaker=values[5], stances=(values[1],))
 
 
-widgets.chart(charts.speakers_bar(speakers, title=f"Who gets quoted most: top {top_n}"),
+widgets.chart(widgets.fig(charts.speakers_bar, speakers, title=f"Who gets quoted most: top {top_n}"),
               "top_speakers", "spk_bar", on_click=to_speaker)
 st.caption("Bars are split by the stance of each speaker's quotes; the actor type is in "
            "brackets. Click a segment to read those quotes.")
 
 anon = data.query("anonymity_by_actor", f)
-widgets.chart(charts.anonymity_bar(anon), "anonymous_share", "spk_anon",
+widgets.chart(widgets.fig(charts.anonymity_bar, anon), "anonymous_share", "spk_anon",
               on_click=lambda p: filters.drill_down(
                   f, PAGE, actor_types=(widgets.point_values(p)[0],)))
 st.caption("Share of each actor type's quotes attributed to an unnamed source "
@@ -55,7 +55,7 @@ who = st.selectbox("Speaker", names, index=names.index(default) if default else 
 grain = widgets.choice("grain", "Time step", list(TIME_GRAINS), "month")
 if who:
     timeline = data.query("speaker_timeline", f, speaker=who, grain=grain)
-    widgets.chart(charts.speaker_timeline(timeline, who), "speaker_timeline", "spk_time")
+    widgets.chart(widgets.fig(charts.speaker_timeline, timeline, who), "speaker_timeline", "spk_time")
     quotes = data.query("quotes_page", replace(f, speaker=who), limit=20)
     st.dataframe(quotes[["published", "outlet", "stance", "confidence", "cue", "quote"]],
                  hide_index=True, width="stretch", column_config={

@@ -24,14 +24,14 @@ st.caption("The verb a writer picks frames the speaker: \"said\" is neutral, \"w
 by = st.segmented_control("Compare verbs across", ["actor_type", "stance"], default="actor_type",
                           key="frm_by", format_func=lambda v: v.replace("_", " "))
 cues = data.query("cue_verbs", f, top_n=15)
-widgets.chart(charts.cue_heatmap(cues, by=by or "actor_type",
+widgets.chart(widgets.fig(charts.cue_heatmap, cues, by=by or "actor_type",
                                  title="Which verbs introduce each "
                                  + ("type of voice" if by != "stance" else "side")),
               "cue_verbs", "frm_cues")
 
 st.subheader("Share of voice")
 voice = data.query("voice_by_outlet", f, top_outlets=15)
-widgets.chart(charts.voice_by_outlet(voice), "share_of_voice", "frm_voice")
+widgets.chart(widgets.fig(charts.voice_by_outlet, voice), "share_of_voice", "frm_voice")
 st.caption("Of the quotes each outlet printed, the share given to each type of voice.")
 
 st.subheader("Side by side")
@@ -58,10 +58,10 @@ else:
             outlet = st.selectbox(f"Outlet {i + 1}", outlets, index=min(i, len(outlets) - 1),
                                   key=f"frm_out{i}")
             g = replace(f, outlets=(outlet,))
-            widgets.chart(charts.stance_diverging(data.query("stance_by_actor", g), "share",
+            widgets.chart(widgets.fig(charts.stance_diverging, data.query("stance_by_actor", g), "share",
                                                   title=f"{outlet}: how the voices divide"),
                           f"divisions_{i + 1}", f"frm_div{i}")
-            widgets.chart(charts.cue_heatmap(data.query("cue_verbs", g, top_n=8),
+            widgets.chart(widgets.fig(charts.cue_heatmap, data.query("cue_verbs", g, top_n=8),
                                              title=f"{outlet}: verbs by type of voice"),
                           f"cues_{i + 1}", f"frm_cue{i}")
 widgets.export_buttons(f, "framing")

@@ -95,7 +95,16 @@ def test_quotes_page_pages_the_slice_in_order(ro_con):
     first = Q.quotes_page(ro_con, f, limit=5, offset=0)
     second = Q.quotes_page(ro_con, f, limit=5, offset=5)
     assert list(first["quote_id"]) + list(second["quote_id"]) == list(everything["quote_id"][:10])
-    assert (everything["stance"] == "opposed").all()
+
+
+def test_deep_pages_match_the_slice_order(ro_con, monkeypatch):
+    monkeypatch.setattr(Q, "DEEP_PAGE", 0)  # force the late-materialised path
+    for sort in Q.QUOTE_SORTS:
+        sql, params = Q.slice_sql(Filters(), sort)
+        everything = list(ro_con.execute(sql, params).df()["quote_id"])
+        page = Q.quotes_page(ro_con, Filters(), sort, limit=7, offset=3)
+        assert list(page["quote_id"]) == everything[3:10], sort
+        assert list(page.columns) == list(Q.SLICE_COLUMNS)
 
 
 def test_search_finds_quotes_and_speakers_case_insensitively(ro_con):

@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 import plotly.graph_objects as go
 import streamlit as st
 
+from analysis import charts
 from analysis.charts import image_config
 from analysis.errors import StanceError
 from analysis.export import export_filename, write_csv, write_parquet
@@ -77,6 +78,17 @@ def choice(key: str, label: str, options: Sequence[str], default: str,
     if st.query_params.get(key) != value:
         st.query_params[key] = value
     return value
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def _figure(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> go.Figure:
+    return getattr(charts, builder)(*args, **kwargs)
+
+
+def fig(builder: Callable[..., go.Figure], *args: Any, **kwargs: Any) -> go.Figure:
+    """`builder(*args, **kwargs)` from `analysis.charts`, cached on its (small) inputs:
+    plotly express takes a few hundred ms to build a faceted figure, more than the query."""
+    return _figure(builder.__name__, args, kwargs)
 
 
 def chart(fig: go.Figure, name: str, key: str,

@@ -57,31 +57,63 @@ def metrics(y_true: Sequence[str], y_pred: Sequence[str]) -> dict[str, Any]:
     }
 
 
-def grouped_cv_predictions(
-    examples: Sequence[Example], params: dict[str, Any], group_by: str = "issue", n_splits: int = 5,
-) -> list[str]:
-    """Out-of-fold predictions where each fold holds out whole issues (or topics) unseen in training."""
+def grouped_cv_proba(
+    examples: Sequence[Example], params: dict[str, Any], group_by: str = "topic", n_splits: int = 5,
+) -> np.ndarray:
+    """Out-of-fold P(label) (columns in STANCES order); each fold holds out whole topics/issues."""
     groups = [getattr(e, group_by) or e.issue for e in examples]
     n_groups = len(set(groups))
     if n_groups < 2:
         raise StanceError(f"grouped cross-validation needs at least 2 {group_by}s, got {n_groups}")
     X = frame([e.text for e in examples], [e.issue for e in examples])
     y = np.asarray([e.label for e in examples])
-    pred = np.empty(len(examples), dtype=object)
+    proba = np.zeros((len(examples), len(STANCES)))
     for train_idx, test_idx in GroupKFold(n_splits=min(n_splits, n_groups)).split(X, y, groups):
         pipe = build_pipeline(**params)
         pipe.fit(X.iloc[train_idx], y[train_idx])
-        pred[test_idx] = pipe.predict(X.iloc[test_idx])
-    return [str(p) for p in pred]
+        cols = [list(pipe.classes_).index(s) for s in STANCES]
+        proba[test_idx] = pipe.predict_proba(X.iloc[test_idx])[:, cols]
+    return proba
+
+
+def grouped_cv_predictions(
+    examples: Sequence[Example], params: dict[str, Any], group_by: str = "topic", n_splits: int = 5,
+) -> list[str]:
+    """Out-of-fold labels where each fold holds out whole topics (or issues) unseen in training."""
+    proba = grouped_cv_proba(examples, params, group_by, n_splits)
+    return [STANCES[i] for i in proba.argmax(axis=1)]
+
+
+def calibration(y_true: Sequence[str], proba: np.ndarray, bins: int = 10) -> dict[str, float]:
+    """Log-loss, multi-class Brier score and expected calibration error of the top probability."""
+    idx = np.asarray([STANCES.index(y) for y in y_true])
+    onehot = np.eye(len(STANCES))[idx]
+    p = np.clip(proba, 1e-12, 1.0)
+    conf, hit = proba.max(axis=1), (proba.argmax(axis=1) == idx)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    ece = 0.0
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        sel = (conf > lo) & (conf <= hi)
+        if sel.any():
+            ece += sel.mean() * abs(conf[sel].mean() - hit[sel].mean())
+    return {
+        "log_loss": round(float(-np.mean(np.log(p[np.arange(len(idx)), idx]))), 4),
+        "brier": round(float(np.mean(np.sum((proba - onehot) ** 2, axis=1))), 4),
+        "ece": round(float(ece), 4),
+    }
 
 
 def grouped_cv(
-    examples: Sequence[Example], params: dict[str, Any], group_by: str = "issue", n_splits: int = 5,
+    examples: Sequence[Example], params: dict[str, Any], group_by: str = "topic", n_splits: int = 5,
 ) -> dict[str, Any]:
-    """Metrics of `grouped_cv_predictions`, plus how the folds were made."""
-    pred = grouped_cv_predictions(examples, params, group_by, n_splits)
-    out = metrics([e.label for e in examples], pred)
-    out["protocol"] = f"GroupKFold({n_splits}) by {group_by}: every score is on {group_by}s unseen in training"
+    """Metrics (and calibration) of out-of-fold predictions on topics unseen in training."""
+    proba = grouped_cv_proba(examples, params, group_by, n_splits)
+    y = [e.label for e in examples]
+    out = metrics(y, [STANCES[i] for i in proba.argmax(axis=1)])
+    out["calibration"] = calibration(y, proba)
+    out["protocol"] = (
+        f"GroupKFold({n_splits}) by {group_by}: every prediction is for a {group_by} unseen in training"
+    )
     return out
 
 

@@ -13,6 +13,7 @@ keyword hyperparameters only, `fit` returns `self`, learned attributes end in `_
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from collections.abc import Sequence
 from typing import Any
 
@@ -59,6 +60,63 @@ def content_words(text: str) -> list[str]:
 def stem(word: str) -> str:
     """A crude prefix stem so that 'mines'/'mine' and 'lifting'/'lift' meet across issues."""
     return word[:5]
+
+
+def lemma(word: str) -> str:
+    """A small suffix stripper for lexicon matching: banning/bans/ban -> ban, rules/rule -> rul."""
+    w = word.lower()
+    for suffix in ("ing", "ed"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            w = w[: -len(suffix)]
+            if len(w) >= 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
+                w = w[:-1]
+            break
+    else:
+        if w.endswith("s") and not w.endswith("ss") and len(w) > 3:
+            w = w[:-1]
+    return w[:-1] if w.endswith("e") and len(w) > 3 else w
+
+
+# Issue direction (rules as data, see issue_direction.txt): an issue sentence names a change
+# ("Lifting the ban", "Cutting aid"); whether supporting it means more or less military force
+# flips the polarity of the same quote words. direction = verb sign x object sign.
+_DIRECTION_FILE = Path(__file__).with_name("issue_direction.txt")
+
+
+def _load_direction_lexicon() -> tuple[frozenset[str], frozenset[str]]:
+    sections: dict[str, set[str]] = {"negative_verbs": set(), "restraint_objects": set()}
+    current = None
+    for line in _DIRECTION_FILE.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line:
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            continue
+        if current in sections:
+            sections[current].update(lemma(w) for w in line.lower().split())
+    return frozenset(sections["negative_verbs"]), frozenset(sections["restraint_objects"])
+
+
+_NEG_VERBS, _RESTRAINT = _load_direction_lexicon()
+
+
+def issue_direction(issue: str) -> float:
+    """+1 when supporting the issue means more force/fewer limits, -1 when it means restraint.
+
+    The first word of the issue is read as its verb ("Banning", "Keeping"); a negative verb
+    (ban, cut, lift, withdraw...) flips the sign, and so does an object that is itself a
+    restraint (a ban, a convention, civilian-harm rules, humanitarian corridors).
+    Issues without a verb ("Atheism", "gun control") get +1, i.e. no flip.
+    """
+    ws = content_words(issue)
+    if not ws:
+        return 1.0
+    verb, rest = lemma(ws[0]), [lemma(w) for w in ws[1:]]
+    sign = -1.0 if verb in _NEG_VERBS else 1.0
+    if any(o in _RESTRAINT for o in rest):
+        sign = -sign
+    return sign
 
 
 def frame(texts: Sequence[str], issues: Sequence[str]) -> pd.DataFrame:
@@ -124,6 +182,35 @@ class QuoteShape(BaseEstimator, TransformerMixin):
         return np.asarray(["log_length", "fragment", "issue_overlap"], dtype=object)
 
 
+class SignedText(BaseEstimator, TransformerMixin):
+    """Quote word n-grams (TF-IDF) multiplied by the issue's direction (`issue_direction`).
+
+    A linear model reads polarity from these: "civilians" weighs toward supportive for a
+    restraint issue and toward opposed for a force issue, with one shared weight.
+    """
+
+    def __init__(self, ngram_range: tuple[int, int] = (1, 2), min_df: int = 1):
+        self.ngram_range = ngram_range
+        self.min_df = min_df
+
+    def fit(self, X: Any, y: Any = None) -> SignedText:
+        X = pd.DataFrame(X, columns=list(INPUT_COLUMNS)) if not isinstance(X, pd.DataFrame) else X
+        self.vectorizer_ = TfidfVectorizer(
+            token_pattern=WORD_PATTERN, ngram_range=self.ngram_range, min_df=self.min_df,
+            sublinear_tf=True,
+        ).fit(X["text"])
+        self.n_features_in_ = 2
+        return self
+
+    def transform(self, X: Any) -> sparse.csr_matrix:
+        X = pd.DataFrame(X, columns=list(INPUT_COLUMNS)) if not isinstance(X, pd.DataFrame) else X
+        d = np.asarray([issue_direction(i) for i in X["issue"]], dtype=float)
+        return sparse.csr_matrix(self.vectorizer_.transform(X["text"]).multiply(d[:, None]))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return self.vectorizer_.get_feature_names_out()
+
+
 def _word_tfidf() -> TfidfVectorizer:
     return TfidfVectorizer(
         token_pattern=WORD_PATTERN, ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=0.9
@@ -134,12 +221,22 @@ def _char_tfidf() -> TfidfVectorizer:
     return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
 
 
-def build_features(cross: bool = True, shape: bool = True) -> ColumnTransformer:
+def build_features(
+    cross: bool = True, shape: bool = True, signed: bool = True, char: bool = True,
+    emb: float = 0.0, word: bool = True,
+) -> ColumnTransformer:
     """The feature union over `text` and `issue`; every other column is dropped."""
-    blocks: list[tuple[str, Any, Any]] = [
-        ("word", _word_tfidf(), "text"),
-        ("char", _char_tfidf(), "text"),
-    ]
+    blocks: list[tuple[str, Any, Any]] = []
+    if word:
+        blocks.append(("word", _word_tfidf(), "text"))
+    if emb:
+        from analysis.stance.embed import SentenceEmbedding
+
+        blocks.append(("emb", SentenceEmbedding(weight=emb), list(INPUT_COLUMNS)))
+    if char:
+        blocks.append(("char", _char_tfidf(), "text"))
+    if signed:
+        blocks.append(("signed", SignedText(), list(INPUT_COLUMNS)))
     if cross:
         pairs = Pipeline(
             [
@@ -171,6 +268,7 @@ def build_classifier(kind: str = "lr", C: float = 4.0, calibrate: bool = True, s
 
 def build_pipeline(
     kind: str = "lr", C: float = 4.0, cross: bool = True, shape: bool = True,
+    signed: bool = True, char: bool = True, emb: float = 0.0, word: bool = True,
     calibrate: bool = True, seed: int = 0,
 ) -> Pipeline:
     """The stance model: features over quote and issue text, then a calibrated linear classifier.
@@ -180,6 +278,10 @@ def build_pipeline(
         C: inverse regularisation strength.
         cross: add the target-aware issue-word x quote-word pairs.
         shape: add quote length and issue-overlap cues.
+        signed: add quote n-grams signed by the issue's direction (`issue_direction`).
+        char: add character 2-5-gram TF-IDF of the quote.
+        emb: weight of the MiniLM sentence-embedding block (0 = off; see `embed.py`).
+        word: add word 1-2-gram TF-IDF of the quote.
         calibrate: wrap the classifier in `CalibratedClassifierCV`.
         seed: random state of the calibration folds.
 
@@ -188,7 +290,9 @@ def build_pipeline(
     """
     return Pipeline(
         [
-            ("features", build_features(cross=cross, shape=shape)),
+            ("features", build_features(
+                cross=cross, shape=shape, signed=signed, char=char, emb=emb, word=word
+            )),
             ("clf", build_classifier(kind, C=C, calibrate=calibrate, seed=seed)),
         ]
     )

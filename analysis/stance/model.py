@@ -39,9 +39,12 @@ MODEL_FILE = "stance.skops"
 CARD_FILE = "stance.json"
 EXTRA_FILE = "extra_rows.jsonl"
 # Bump when features or training change in a way the parameters below do not show.
-FEATURE_VERSION = 3
+FEATURE_VERSION = 4
 # The shipped configuration, chosen by grouped cross-validation (bench/stance_bench.py, model card).
-DEFAULT_PARAMS: dict[str, Any] = {"kind": "lr", "C": 4.0, "cross": True, "shape": True}
+DEFAULT_PARAMS: dict[str, Any] = {
+    "kind": "lr", "C": 4.0, "word": True, "char": True, "signed": True, "cross": False, "shape": True,
+    "emb": 0.0,
+}
 # Only these module prefixes may appear in a model file we load (skops refuses anything else).
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "analysis.stance.")
 
@@ -281,12 +284,15 @@ def load_pipeline(path: Path, expected_sha256: str = "") -> Pipeline:
     return sio.load(path, trusted=untrusted)
 
 
-def load_scorer(model_dir: Path | None = None, *, train_if_missing: bool = True) -> Scorer:
+def load_scorer(
+    model_dir: Path | None = None, *, train_if_missing: bool = True, training_dir: Path = TRAINING_DIR
+) -> Scorer:
     """The shipped stance model, trained first if it is missing or stale.
 
     Args:
         model_dir: where the model lives (default `data/models/`).
         train_if_missing: train (well under a minute) when there is no current model.
+        training_dir: the labelled statements the model must be current with.
 
     Returns:
         A `Scorer` with `.version`, `.score(texts, issues)` and `.explain(text, issue)`.
@@ -297,13 +303,15 @@ def load_scorer(model_dir: Path | None = None, *, train_if_missing: bool = True)
     model_dir = Path(model_dir) if model_dir else MODEL_DIR
     card = read_card(model_dir)
     model_path = model_dir / MODEL_FILE
-    if card is None or not model_path.is_file() or is_stale(card):
+    if card is None or not model_path.is_file() or is_stale(card, training_dir):
         if not train_if_missing:
             raise ModelNotTrained(
                 f"no current stance model in {model_dir}; run `python -m analysis train`"
             )
         try:
-            card = train_model(model_dir=model_dir, keep_extra_rows=True, evaluate=False)
+            card = train_model(
+                model_dir=model_dir, training_dir=training_dir, keep_extra_rows=True, evaluate=False
+            )
         except StanceError as exc:
             raise ModelNotTrained(f"cannot train the stance model: {exc}") from exc
     pipe = load_pipeline(model_path, card.model_sha256)

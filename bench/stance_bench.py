@@ -1,0 +1,189 @@
+"""Stance benchmark: candidates by grouped CV, the seed article's gold quotes, UKP and SemEval-2016.
+
+Writes `data/model_card.json` (the dashboard's Model page reads it with the `models` table).
+
+    python bench/stance_bench.py                 # everything (about 10-15 minutes on 2 cores)
+    python bench/stance_bench.py --skip-public   # project data and seed gold only
+    python bench/stance_bench.py --only ukp      # one section, merged into the existing card
+
+Public sets are read at run time from ../shared/data/ (never copied into the repository); a
+section whose folder is missing is skipped with a message. Public-set protocols:
+- "as shipped": the model trained on the project's statements only, applied as is.
+- UKP leave-one-topic-out: train on the project's statements + the other 5 UKP topics
+  (`python -m analysis train --extra ...`), test on the held-out topic.
+- SemEval-2016 task A: the same pipeline trained on the official train split (train + trial),
+  scored on the official test split (F_avg = mean F1 of FAVOR and AGAINST, the task's metric).
+Public-set fits use the uncalibrated classifier: temperature scaling never changes the argmax, so
+labels and F1 are identical and the runs are 6x faster.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import sklearn  # noqa: E402
+
+from analysis.stance.data import load_training  # noqa: E402
+from analysis.stance.model import DEFAULT_PARAMS, Scorer, _fit, model_version, read_card  # noqa: E402
+from analysis.stance_eval import (  # noqa: E402
+    evaluate, grouped_cv, metrics, public_available, seed_gold, semeval_examples, ukp_examples,
+    ukp_topics,
+)
+
+CARD = ROOT / "data" / "model_card.json"
+
+# Candidates compared by grouped CV; "shipped" is DEFAULT_PARAMS.
+CANDIDATES: dict[str, dict[str, Any]] = {
+    "tfidf_lr": {**DEFAULT_PARAMS, "signed": False, "cross": False},
+    "tfidf_pairs_lr": {**DEFAULT_PARAMS, "signed": False, "cross": True},
+    "tfidf_signed_svm": {**DEFAULT_PARAMS, "kind": "svm", "C": 0.5},
+    "tfidf_signed_lr (shipped)": dict(DEFAULT_PARAMS),
+    "tfidf_signed_emb_lr": {**DEFAULT_PARAMS, "emb": 0.5},
+}
+
+
+def log(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def short(m: dict[str, Any]) -> str:
+    f1 = " ".join(f"{k[:3]}={v['f1']:.3f}" for k, v in m["per_class"].items())
+    return f"macro-F1 {m['macro_f1']:.3f}  F_avg {m['f_avg']:.3f}  ({f1})  n={m['n']}"
+
+
+def fit_scorer(examples: list, params: dict[str, Any]) -> Scorer:
+    pipe = _fit(examples, params)
+    return Scorer(pipe, model_version(examples, params))
+
+
+def section_candidates(examples: list, with_emb: bool) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, params in CANDIDATES.items():
+        if params.get("emb") and not with_emb:
+            out[name] = {"skipped": "sentence-embedding packages not installed"}
+            continue
+        t = time.perf_counter()
+        m = grouped_cv(examples, params, group_by="topic")
+        m["params"], m["seconds"] = params, round(time.perf_counter() - t, 1)
+        log(f"  grouped CV {name:<28} {short(m)}  [{m['seconds']}s]")
+        out[name] = m
+    return out
+
+
+def section_seed(scorer: Scorer) -> dict[str, Any]:
+    direct, every = seed_gold(kind="direct"), seed_gold(kind=None)
+    if not every:
+        return {"skipped": "no ../shared/seeds/*.gold.jsonl"}
+    pred = scorer.predict([e.text for e in direct], [e.issue for e in direct])
+    # Positions, not the quotes' words: the card holds numbers only.
+    rows = [{"i": i, "gold": e.label, "predicted": p} for i, (e, p) in enumerate(zip(direct, pred))]
+    out = {
+        "direct_correct": sum(r["gold"] == r["predicted"] for r in rows),
+        "direct_total": len(rows),
+        "direct": metrics([e.label for e in direct], pred),
+        "all_quotes": evaluate(scorer, every),
+        "rows": rows,
+    }
+    log(f"  seed gold: {out['direct_correct']}/{out['direct_total']} direct quotes right; "
+        f"all {len(every)} quotes {short(out['all_quotes'])}")
+    return out
+
+
+def section_ukp(project: list, shipped: Scorer, params: dict[str, Any]) -> dict[str, Any]:
+    if not public_available("ukp"):
+        return {"skipped": "../shared/data/ukp not found"}
+    fast = {**params, "calibrate": False}
+    topics = {t: ukp_examples(t) for t in ukp_topics()}
+    everything = [e for ex in topics.values() for e in ex]
+    as_is = evaluate(shipped, everything)
+    log(f"  UKP as shipped (all topics): {short(as_is)}")
+    per_topic, gold, pred = {}, [], []
+    for topic, test in topics.items():
+        t = time.perf_counter()
+        train = project + [e for other, ex in topics.items() if other != topic for e in ex]
+        scorer = fit_scorer(train, fast)
+        p = scorer.predict([e.text for e in test], [e.issue for e in test])
+        per_topic[topic] = metrics([e.label for e in test], p)
+        gold += [e.label for e in test]
+        pred += p
+        log(f"  UKP LOTO {topic:<24} {short(per_topic[topic])}  [{time.perf_counter() - t:.0f}s]")
+    pooled = metrics(gold, pred)
+    mean_macro = round(sum(m["macro_f1"] for m in per_topic.values()) / len(per_topic), 4)
+    log(f"  UKP LOTO pooled: {short(pooled)}; mean of per-topic macro-F1 {mean_macro}")
+    return {
+        "as_shipped": as_is,
+        "loto_extra": {"pooled": pooled, "mean_topic_macro_f1": mean_macro, "per_topic": per_topic,
+                       "protocol": "train: project statements + 5 UKP topics; test: held-out topic"},
+    }
+
+
+def section_semeval(shipped: Scorer, params: dict[str, Any], project: list) -> dict[str, Any]:
+    if not public_available("semeval2016"):
+        return {"skipped": "../shared/data/semeval2016 not found"}
+    train, test = semeval_examples("train"), semeval_examples("test")
+    out: dict[str, Any] = {"as_shipped": evaluate(shipped, test)}
+    log(f"  SemEval as shipped: {short(out['as_shipped'])}")
+    fast = {**params, "calibrate": False}
+    for name, rows in (("train_split", train), ("train_split_plus_project", train + project)):
+        t = time.perf_counter()
+        out[name] = evaluate(fit_scorer(rows, fast), test)
+        log(f"  SemEval trained on {name}: {short(out[name])}  [{time.perf_counter() - t:.0f}s]")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--out", type=Path, default=CARD)
+    ap.add_argument("--skip-public", action="store_true", help="only project data and seed gold")
+    ap.add_argument("--only", choices=("candidates", "seed", "ukp", "semeval"), action="append",
+                    help="run only these sections; others are kept from the existing card")
+    args = ap.parse_args(argv)
+    from analysis.stance import embed
+
+    with_emb = embed.available()
+    sections = set(args.only or ("candidates", "seed", "ukp", "semeval"))
+    if args.skip_public:
+        sections -= {"ukp", "semeval"}
+    card: dict[str, Any] = {}
+    if args.out.exists() and args.only:
+        card = json.loads(args.out.read_text(encoding="utf-8"))
+    project = load_training()
+    params = dict(DEFAULT_PARAMS)
+    log(f"project statements: {len(project)}; shipped params {params}")
+    t = time.perf_counter()
+    shipped = fit_scorer(project, params)
+    train_seconds = round(time.perf_counter() - t, 1)
+    card["model"] = {
+        "version": shipped.version, "params": params, "training_size": len(project),
+        "train_seconds": train_seconds, "sklearn": sklearn.__version__,
+        "embeddings_installed": with_emb, "saved_card": (read_card() or None) and read_card().to_json(),
+    }
+    if "candidates" in sections:
+        log("grouped cross-validation by topic (5 folds; scores are for topics unseen in training)")
+        card["grouped_cv"] = section_candidates(project, with_emb)
+    if "seed" in sections:
+        card["seed_gold"] = section_seed(shipped)
+    if "ukp" in sections:
+        card["ukp"] = section_ukp(project, shipped, params)
+    if "semeval" in sections:
+        card["semeval2016"] = section_semeval(shipped, params, project)
+    card["generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    card["machine"] = {"python": platform.python_version(), "platform": platform.platform()}
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(card, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    log(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

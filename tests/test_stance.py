@@ -1,0 +1,226 @@
+"""Stance model: training on a tiny synthetic set, persistence, versions, explanations, inputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from analysis.errors import ModelNotTrained, StanceError
+from analysis.stance import (
+    INPUT_COLUMNS, build_pipeline, compare_models, load_scorer, read_labelled, train_model,
+)
+from analysis.stance.data import Example
+from analysis.stance.features import frame, issue_direction
+from analysis.stance_eval import metrics
+
+ISSUE_A = "Banning toy rockets in city parks"
+ISSUE_B = "Allowing toy rockets in city parks"
+
+SUPPORT_BAN = [
+    "Rockets scare the ducks and hurt children; the ban is overdue.",
+    "Parks should be quiet places, and a ban protects families.",
+    "We welcome the ban because burns from rockets are serious.",
+    "A ban keeps children safe from falling rocket debris.",
+    "Neighbours are tired of noise and smoke; ban them now.",
+    "This ban will prevent injuries and fires in dry summers.",
+]
+OPPOSE_BAN = [
+    "Toy rockets teach kids science and the ban is a mistake.",
+    "The ban punishes hobby clubs that have flown safely for decades.",
+    "Banning rockets is government overreach into family fun.",
+    "Launch days bring families outdoors; a ban would end that joy.",
+    "There is no evidence of injuries, so the ban is pointless.",
+    "Model rocketry inspires engineers; do not ban it.",
+]
+NEUTRAL = [
+    "The council meets on Thursday at seven in the town hall.",
+    "The proposal was published on the city website last week.",
+    "Officials said the vote has been moved to next month.",
+    "The parks department has four rangers on duty.",
+    "A public comment period opens on Monday.",
+    "The committee will publish its minutes after the session.",
+]
+
+
+def _rows() -> list[dict[str, str]]:
+    rows = []
+    for issue, flip in ((ISSUE_A, False), (ISSUE_B, True)):
+        for t in SUPPORT_BAN:
+            rows.append({"text": t, "label": "opposed" if flip else "supportive", "issue": issue})
+        for t in OPPOSE_BAN:
+            rows.append({"text": t, "label": "supportive" if flip else "opposed", "issue": issue})
+        for t in NEUTRAL:
+            rows.append({"text": t, "label": "neutral", "issue": issue})
+    for r in rows:
+        r["topic"] = "rockets" if r["issue"] == ISSUE_A else "rockets_b"
+    return rows
+
+
+def _write_jsonl(path: Path, rows: list[dict[str, str]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    base = tmp_path_factory.mktemp("stance")
+    training = base / "training"
+    _write_jsonl(training / "statements.jsonl", _rows())
+    models = base / "models"
+    train_model(model_dir=models, training_dir=training, evaluate=False)
+    return training, models
+
+
+@pytest.fixture(scope="module")
+def scorer(trained: tuple[Path, Path]):
+    training, models = trained
+    return load_scorer(models, train_if_missing=False, training_dir=training)
+
+
+def test_probabilities_sum_to_one_and_carry_the_version(scorer) -> None:
+    texts = [SUPPORT_BAN[0], OPPOSE_BAN[0], NEUTRAL[0], ""]
+    scores = scorer.score(texts, [ISSUE_A] * len(texts))
+    assert len(scores) == 4
+    for s in scores:
+        assert s.stance in ("supportive", "opposed", "neutral")
+        assert s.p_supportive + s.p_opposed + s.p_neutral == pytest.approx(1.0, abs=1e-6)
+        assert s.model_version == scorer.version
+
+
+def test_neutral_is_predicted(scorer) -> None:
+    scores = scorer.score(NEUTRAL, [ISSUE_A] * len(NEUTRAL))
+    assert sum(s.stance == "neutral" for s in scores) >= len(NEUTRAL) - 1
+
+
+def test_issue_wording_flips_the_polarity(scorer) -> None:
+    text = "A ban keeps children safe from falling rocket debris."
+    a, b = scorer.score([text, text], [ISSUE_A, ISSUE_B])
+    assert a.p_supportive > a.p_opposed
+    assert b.p_opposed > b.p_supportive
+
+
+def test_skops_round_trip_gives_identical_probabilities(trained, scorer) -> None:
+    training, models = trained
+    again = load_scorer(models, train_if_missing=False, training_dir=training)
+    texts = SUPPORT_BAN + OPPOSE_BAN
+    assert again.version == scorer.version
+    np.testing.assert_allclose(
+        again.predict_proba(texts, [ISSUE_A] * len(texts)),
+        scorer.predict_proba(texts, [ISSUE_A] * len(texts)),
+    )
+    assert (models / "stance.skops").read_bytes()[:2] == b"PK"  # a skops zip, not a pickle
+
+
+def test_version_changes_with_the_data(tmp_path: Path, trained) -> None:
+    training, models = trained
+    first = json.loads((models / "stance.json").read_text())["version"]
+    rows = _rows()
+    rows[0]["label"] = "neutral"
+    other = _write_jsonl(tmp_path / "training" / "statements.jsonl", rows).parent
+    card = train_model(model_dir=tmp_path / "models", training_dir=other, evaluate=False)
+    assert card.version != first
+    same = train_model(model_dir=tmp_path / "models2", training_dir=training, evaluate=False)
+    assert same.version == first
+
+
+def test_stale_model_is_rebuilt_or_refused(tmp_path: Path, trained) -> None:
+    _, models = trained
+    rows = _rows()
+    rows.append({"text": "Rockets are loud.", "label": "supportive", "issue": ISSUE_A})
+    changed = _write_jsonl(tmp_path / "training" / "s.jsonl", rows).parent
+    with pytest.raises(ModelNotTrained):
+        load_scorer(models, train_if_missing=False, training_dir=changed)
+    with pytest.raises(ModelNotTrained):
+        load_scorer(tmp_path / "empty", train_if_missing=False, training_dir=changed)
+    rebuilt = load_scorer(tmp_path / "fresh", training_dir=changed)
+    assert rebuilt.version.startswith("sk-")
+
+
+def test_explanation_terms_come_from_the_text(scorer) -> None:
+    text = "Banning rockets is government overreach into family fun."
+    terms = scorer.explain(text, ISSUE_A, top_k=5)
+    assert 0 < len(terms) <= 5
+    quote_words = set(text.lower().replace(".", "").split())
+    for term, weight in terms:
+        assert set(term.split()) <= quote_words, term
+        assert isinstance(weight, float)
+    assert any(w > 0 for _, w in terms)
+
+
+def test_no_speaker_or_actor_feature_can_enter_the_pipeline() -> None:
+    pipe = build_pipeline(calibrate=False)
+    columns = {c for _, _, cols in pipe.named_steps["features"].transformers
+               for c in ([cols] if isinstance(cols, str) else cols)}
+    assert columns <= set(INPUT_COLUMNS) == {"text", "issue"}
+    rows = _rows()
+    X = frame([r["text"] for r in rows], [r["issue"] for r in rows])
+    X_with = X.assign(speaker="Senator Smith", actor_type="congressional")
+    pipe.fit(X_with, [r["label"] for r in rows])
+    names = pipe.named_steps["features"].get_feature_names_out()
+    assert not any("speaker" in n or "actor" in n or "congressional" in n for n in names)
+    np.testing.assert_allclose(
+        pipe.predict_proba(X_with.assign(speaker="Anyone", actor_type="military")),
+        pipe.predict_proba(X),
+    )
+
+
+def test_extra_rows_override_statements_and_change_the_version(tmp_path: Path, trained) -> None:
+    training, _ = trained
+    base = train_model(model_dir=tmp_path / "a", training_dir=training, evaluate=False)
+    card = train_model(
+        model_dir=tmp_path / "b", training_dir=training, evaluate=False,
+        extra_rows=[(NEUTRAL[0], "supportive", ISSUE_A)],
+    )
+    assert card.version != base.version
+    assert card.training_size == base.training_size  # same text+issue: the correction replaced it
+    assert card.label_counts["supportive"] == base.label_counts["supportive"] + 1
+    assert card.extra_sources == ["corrections"]
+
+
+def test_read_labelled_csv_and_jsonl(tmp_path: Path) -> None:
+    csv_path = tmp_path / "extra.csv"
+    csv_path.write_text('text,label,issue\n"Good idea.",FAVOR,X\nBad idea.,against,\n', encoding="utf-8")
+    rows = read_labelled(csv_path)
+    assert [(r.label, r.issue) for r in rows] == [("supportive", "X"), ("opposed", rows[1].issue)]
+    assert rows[1].issue  # a default issue fills the gap
+    bad = tmp_path / "bad.csv"
+    bad.write_text("words,label\nx,pro\n", encoding="utf-8")
+    with pytest.raises(StanceError, match="text"):
+        read_labelled(bad)
+    unknown = _write_jsonl(tmp_path / "u.jsonl", [{"text": "x", "label": "maybe"}])
+    with pytest.raises(StanceError, match="u.jsonl:1"):
+        read_labelled(unknown)
+
+
+def test_compare_models_reports_both_on_the_same_data(scorer) -> None:
+    heldout = [Example(t, "neutral", ISSUE_A) for t in NEUTRAL]
+    out = compare_models(scorer, scorer, heldout)
+    assert out["old"]["macro_f1"] == out["new"]["macro_f1"]
+    assert out["delta_macro_f1"] == 0 and out["better"]
+
+
+def test_metrics_report_f_avg_and_every_class() -> None:
+    m = metrics(["supportive", "opposed", "neutral"], ["supportive", "neutral", "neutral"])
+    assert m["per_class"]["supportive"]["f1"] == 1.0
+    assert m["per_class"]["opposed"]["f1"] == 0.0
+    assert m["f_avg"] == 0.5
+    assert m["confusion"]["matrix"][1] == [0, 0, 1]
+
+
+@pytest.mark.parametrize(
+    "issue, direction",
+    [
+        ("Lifting the US ban on anti-personnel landmines", 1.0),
+        ("Keeping the US ban on anti-personnel landmines", -1.0),
+        ("Banning cluster munitions worldwide", -1.0),
+        ("Cutting military aid", -1.0),
+        ("Opening humanitarian corridors", -1.0),
+        ("Atheism", 1.0),
+    ],
+)
+def test_issue_direction(issue: str, direction: float) -> None:
+    assert issue_direction(issue) == direction

@@ -25,6 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 import re
 
+from spacy.attrs import IDX, LOWER
 from spacy.tokens import Doc, Token
 
 from analysis.records import Attribution, Span
@@ -202,7 +203,7 @@ def quote_spans(text: str) -> list[QuoteSpan]:
 
 def _align(doc: Doc, spans: list[QuoteSpan]) -> list[int]:
     """Fill each span's token range; return, per token, the index of the quote holding it or -1."""
-    starts = [t.idx for t in doc]
+    starts = doc.to_array([IDX]).tolist() if len(doc) else []  # no Token objects: speed
     inside = [-1] * len(doc)
     for q, span in enumerate(spans):
         first = bisect_left(starts, span.start)
@@ -217,9 +218,9 @@ def _align(doc: Doc, spans: list[QuoteSpan]) -> list[int]:
 class _Ctx:
     """What the linking layers share for one doc: tokens inside quotes and paragraph breaks."""
 
-    def __init__(self, doc: Doc, inside: list[int]) -> None:
-        self.doc, self.inside, self.text = doc, inside, doc.text
-        self.breaks = [m.start() for m in re.finditer(r"\n", doc.text)]
+    def __init__(self, doc: Doc, text: str, inside: list[int]) -> None:
+        self.doc, self.inside, self.text = doc, inside, text  # doc.text rebuilds the string: once
+        self.breaks = [m.start() for m in re.finditer(r"\n", text)]
 
     def para(self, char: int) -> int:
         """Paragraph number of a character offset (a newline ends a paragraph)."""
@@ -314,11 +315,12 @@ def _before_cue(ctx: _Ctx, span: QuoteSpan) -> Token | None:
     verb with a subject introduces the quote ("Trump went further: ...")."""
     doc, inside = ctx.doc, ctx.inside
     first = span.tokens[0]
-    before = ctx.text[: span.start - 1].rstrip()
+    lo = max(0, span.start - 200)
+    before = ctx.text[lo : span.start - 1].rstrip()
     if not before.endswith((",", ":", "—")):
         return None
     colon = before.endswith(":")
-    if not colon and ctx.para(len(before)) != ctx.para(span.start):
+    if not colon and ctx.para(lo + len(before)) != ctx.para(span.start):
         return None
     for tok in reversed(doc[max(0, first - 20) : first]):
         if inside[tok.i] >= 0 or (tok.i < first - 1 and tok.text in ".!?"):
@@ -332,7 +334,7 @@ def _before_cue(ctx: _Ctx, span: QuoteSpan) -> Token | None:
 
 def _is_bare(text: str, span: QuoteSpan) -> bool:
     """A quote that is a sentence of its own: nothing but punctuation around it in its sentence."""
-    before = text[: span.start - 1].rstrip(" \t")
+    before = text[max(0, span.start - 200) : span.start - 1].rstrip(" \t")
     if before and before[-1] not in ".!?\n:”\"’'" and not before.endswith("\n"):
         return False
     after = text[span.end + 1 : span.end + 4].lstrip(" \t")
@@ -425,16 +427,25 @@ def _trim(doc: Doc, left: int, right: int, inside: list[int]) -> Span | None:
     return (doc[left].idx, doc[right].idx + len(doc[right]))
 
 
+def _cue_hashes(doc: Doc) -> frozenset[int]:
+    """Hashes of every cue form (and "according") in the doc's string store."""
+    strings = doc.vocab.strings
+    return frozenset(strings.add(w) for w in (*cue_forms(), "according"))
+
+
 def _indirect(doc: Doc, inside: list[int], used: set[int]) -> list[_Found]:
     """Reported speech and thought: cue verbs outside quotes with a clausal content."""
     found: list[_Found] = []
     forms = cue_forms()
-    for tok in doc:
+    if not len(doc):
+        return found
+    wanted = _cue_hashes(doc)
+    lowers = doc.to_array([LOWER]).tolist()  # filter on hashes first: no Token per word
+    for i in (i for i, h in enumerate(lowers) if h in wanted):
+        tok = doc[i]
         if tok.i in used or inside[tok.i] >= 0:
             continue
-        if tok.lower_ == "according":
-            pass
-        elif tok.lower_ not in forms or tok.pos_ not in ("VERB", "AUX"):
+        if tok.lower_ != "according" and (tok.lower_ not in forms or tok.pos_ not in ("VERB", "AUX")):
             continue
         content = _indirect_content(doc, tok, inside)
         if content is None or find_speaker(tok, inside) is None:
@@ -456,9 +467,10 @@ def _cue_text(doc: Doc, cue: Token | None) -> str | None:
 
 def find_attributions(doc: Doc) -> list[Attribution]:
     """Every quotation of the article, direct and indirect, in text order, with its speaker."""
-    spans = quote_spans(doc.text)
+    text = doc.text
+    spans = quote_spans(text)
     inside = _align(doc, spans)
-    ctx = _Ctx(doc, inside)
+    ctx = _Ctx(doc, text, inside)
     direct = _link_direct(ctx, spans)
     used = {f.cue.i for f in direct if f.cue is not None}
     direct_pieces = [p for f in direct for p in f.pieces]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from spacy.attrs import POS
 from spacy.tokens import Doc, Span, Token
 
 RESOURCES = Path(__file__).parent / "resources"
@@ -218,9 +219,14 @@ def strip_title(words: list[str]) -> list[str]:
 def person_name(span: Span) -> str | None:
     """The person's name inside a mention, without titles, or None when it names no person."""
     root = span.root
-    ents = [e for e in span.ents if e.label_ == "PERSON" and e.start <= root.i < e.end]
-    if ents:
-        words = strip_title([t.text for t in ents[-1]])
+    if root.ent_type_ == "PERSON":  # token attributes, not span.ents, which scans the whole doc
+        doc = span.doc
+        start, end = root.i, root.i + 1
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        while end < len(doc) and doc[end].ent_iob_ == "I":
+            end += 1
+        words = strip_title([t.text for t in doc[start:end]])
         return " ".join(words) or None
     props = [t for t in span if t.pos_ == "PROPN" and not t.ent_type_ in ("ORG", "GPE", "NORP")]
     if props and span.root.pos_ == "PROPN" and span.root.ent_type_ in ("", "PERSON"):
@@ -260,26 +266,38 @@ class SpeakerResolver:
         self.names: dict[str, list[tuple[int, list[str]]]] = {}  # last name -> (pos, words)
         self.gender: dict[str, str] = {}
         self.contexts: dict[str, str] = {}
-        self.cands: list[_Cand] = []
+        self.history: list[tuple[int, Speaker]] = []  # speakers resolved so far, by position
+        self._cands: list[_Cand] | None = None
         for ent in doc.ents:
             if ent.label_ == "PERSON" and inside[ent.start] < 0:
                 words = strip_title([t.text for t in ent])
                 if words:
                     self.names.setdefault(words[-1].lower(), []).append((ent.start, words))
-        self._index_candidates()
 
-    def _index_candidates(self) -> None:
+    @property
+    def cands(self) -> list[_Cand]:
+        """Pronoun antecedent candidates, indexed on first use (many articles need none)."""
+        if self._cands is None:
+            self._cands = self._index_candidates()
+        return self._cands
+
+    def _index_candidates(self) -> list[_Cand]:
         """Every person, body and group mention outside quotes, as a pronoun antecedent."""
         doc = self.doc
-        for tok in doc:
-            if self.inside[tok.i] >= 0 or tok.pos_ not in ("PROPN", "NOUN"):
+        out: list[_Cand] = []
+        pos = doc.to_array([POS]).tolist() if len(doc) else []
+        nominal = {doc.vocab.strings["PROPN"], doc.vocab.strings["NOUN"]}
+        for i in (i for i, p in enumerate(pos) if p in nominal):  # no Token for other words
+            tok = doc[i]
+            if self.inside[i] >= 0:
                 continue
             if tok.dep_ in ("compound", "flat") and tok.head.i > tok.i and tok.head.ent_type_:
                 continue  # only the last word of a multi-word name
             kind = self._kind(tok)
             if kind is None:
                 continue
-            self.cands.append(_Cand(tok.i, _Lazy(self, tok), _subjectish(tok), kind))
+            out.append(_Cand(tok.i, _Lazy(self, tok), _subjectish(tok), kind))
+        return out
 
     def _kind(self, tok: Token) -> str | None:
         low = tok.lower_
@@ -324,7 +342,9 @@ class SpeakerResolver:
         head = find_speaker(cue, self.inside)
         if head is None:
             return None
-        return self.resolve_head(head)
+        who = self.resolve_head(head)
+        self.history.append((head.i, who))
+        return who
 
     def resolve_head(self, head: Token, depth: int = 0) -> Speaker:
         low = head.lower_
@@ -403,11 +423,8 @@ class SpeakerResolver:
 
     def _earlier_with(self, word: str, pos: int) -> Speaker | None:
         """An earlier speaker whose description holds this noun ("the senator" -> Senator McCain)."""
-        for cand in reversed(self.cands):
-            if cand.pos >= pos:
-                continue
-            who = cand.speaker.get()
-            if who and word in self.context(who.speaker).lower().split():
+        for at, who in reversed(self.history):
+            if at < pos and word in self.context(who.speaker).lower().split():
                 return who
         return None
 

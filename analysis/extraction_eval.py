@@ -182,13 +182,27 @@ def format_report(result: dict, text_by_doc: dict[str, str] | None = None) -> st
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    """`python -m analysis evaluate-extraction --gold FILE TEXTFILE...`: print metrics and misses."""
-    parser = argparse.ArgumentParser(prog="evaluate-extraction", description=main.__doc__)
+def _add_arguments(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
     parser.add_argument("--gold", required=True, type=Path, help="gold .jsonl in the seed format")
     parser.add_argument("files", nargs="+", type=Path, help="the articles' text files")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def add_command(sub: argparse._SubParsersAction) -> None:
+    """Register `evaluate-extraction` on the CLI's subparsers (analysis/cli.py)."""
+    p = _add_arguments(sub.add_parser("evaluate-extraction", help="score extraction against gold"))
+    p.set_defaults(func=run)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m analysis evaluate-extraction --gold FILE TEXTFILE...`: print metrics and misses."""
+    parser = argparse.ArgumentParser(prog="evaluate-extraction", description=main.__doc__)
+    return run(_add_arguments(parser).parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
+    """Extract quotes from `args.files`, score them against `args.gold`, print the report."""
     result = evaluate_extraction(_extract(args.files), _read_jsonl(args.gold))
     if args.json:
         slim = {k: {x: y for x, y in v.items() if not isinstance(y, list)} for k, v in result.items()}

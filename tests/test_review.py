@@ -78,6 +78,12 @@ def test_retraining_compares_on_heldout_and_rescores(tmp_path):
     con, ids = store_with(spec)
     for qid, t in zip(ids, lines):
         correct_quote(con, qid, "stance", "supportive" if "ban them" in t else "opposed")
+    # start from a copy of the shipped model, so the test never replaces the real one
+    from analysis.stance import MODEL_DIR, load_scorer
+    import shutil
+
+    load_scorer()
+    shutil.copytree(MODEL_DIR, tmp_path / "models")
     report = retrain_from_corrections(con, tmp_path / "models", force=True)
     assert report.corrections == 16 and report.heldout >= 1
     assert report.trained_on + report.heldout == 16

@@ -33,7 +33,8 @@ from analysis.speakers import SpeakerResolver, find_speaker
 
 RESOURCES = Path(__file__).parent / "resources"
 
-_MARKS = re.compile(r"[\"“”„‟«»‘’‚']|\n")
+# Two apostrophes or backticks stand for a double quote in some newspaper feeds (''like this'').
+_MARKS = re.compile(r"''|``|[\"“”„‟«»‘’‚']|\n")
 _DOUBLE_OPEN, _DOUBLE_CLOSE = "“„‟«", "”»"
 _SINGLE_OPEN = "‘‚"
 _OPENERS_BEFORE = " \t\n([{—–-/"  # a straight mark after one of these opens a quote
@@ -89,12 +90,14 @@ def cue_forms() -> dict[str, tuple[str, str]]:
 # ---------------------------------------------------------------------------------------------
 
 
-def _role(text: str, i: int) -> str | None:
-    """What the mark at `text[i]` is: "open", "close", "either", "close?" (s' may be a possessive)
-    or None (an apostrophe)."""
-    ch = text[i]
+def _role(text: str, i: int, width: int = 1) -> str | None:
+    """What the mark at `text[i:i+width]` is: "open", "close", "either", "close?" (s' may be a
+    possessive) or None (an apostrophe)."""
+    ch = text[i] if width == 1 else '"'
     prev = text[i - 1] if i > 0 else " "
-    nxt = text[i + 1] if i + 1 < len(text) else " "
+    nxt = text[i + width] if i + width < len(text) else " "
+    if ch == "`":
+        return "open"
     if ch in _DOUBLE_OPEN:
         return "open"
     if ch in _DOUBLE_CLOSE:
@@ -127,7 +130,7 @@ def _next_opens(text: str, i: int, double: bool) -> int | None:
     if j >= len(text):
         return None
     ch = text[j]
-    if double and (ch in _DOUBLE_OPEN or ch == '"'):
+    if double and (ch in _DOUBLE_OPEN or ch == '"' or text.startswith(("''", "``"), j)):
         return j
     if not double and (ch in _SINGLE_OPEN or ch == "'"):
         return j
@@ -155,15 +158,17 @@ def quote_spans(text: str) -> list[QuoteSpan]:
     found: list[QuoteSpan] = []
     open_at: int | None = None
     double = True
+    width = open_w = 1
     pieces: list[Span] = []
     for m in _MARKS.finditer(text):
         i = m.start()
         ch = text[i]
+        width = m.end() - i
         if ch == "\n":
             if open_at is None:
                 continue
             nxt = _next_opens(text, i, double)
-            piece = _clean(text, open_at + 1, i)
+            piece = _clean(text, open_at + open_w, i)
             if nxt is not None and piece:
                 pieces.append(piece)  # the quote runs on into the next paragraph
                 open_at = None
@@ -172,27 +177,27 @@ def quote_spans(text: str) -> list[QuoteSpan]:
                 found.append(QuoteSpan(pieces + [piece], double))
             open_at, pieces = None, []
             continue
-        is_double = ch in '"“”„‟«»'
+        is_double = ch in '"“”„‟«»' or width == 2
         if open_at is not None and is_double != double:
             continue  # nested marks of the other kind belong to the open quote
-        role = _role(text, i)
+        role = _role(text, i, width)
         if role is None:
             continue
         if open_at is None:
             if role in ("open", "either") or (role == "close" and pieces):
                 if pieces and role == "close":
                     continue
-                open_at, double = i, is_double
+                open_at, double, open_w = i, is_double, width
             continue
         if role == "close?" and _later_close(text, i):
             continue
-        if role in ("close", "close?", "either") or (role == "open" and ch == '"'):
-            piece = _clean(text, open_at + 1, i)
+        if role in ("close", "close?", "either") or (role == "open" and (ch == '"' or width == 2)):
+            piece = _clean(text, open_at + open_w, i)
             if piece:
                 found.append(QuoteSpan(pieces + [piece], double))
             open_at, pieces = None, []
         elif role == "open" and is_double:
-            open_at = i  # two openers in a row: the first lost its closing mark
+            open_at, open_w = i, width  # two openers in a row: the first lost its closing mark
     return found
 
 
@@ -395,25 +400,55 @@ def _clause_span(doc: Doc, head: Token, inside: list[int]) -> Span | None:
     return (doc[left].idx, doc[right].idx + len(doc[right]))
 
 
+@lru_cache(maxsize=1)
+def object_cues() -> frozenset[str]:
+    """Lemmas whose object or to-infinitive is the content (resources/object_cues.txt)."""
+    lines = (RESOURCES / "object_cues.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(x.strip() for x in lines if x.strip() and not x.startswith("#"))
+
+
+def _around(doc: Doc, cue: Token, main: Token, inside: list[int]) -> Span | None:
+    """The clause of `main` without the attribution phrase of `cue` ("According to X, ..." or
+    "..., she said, ..."): the side after the cue, or the side before when nothing follows."""
+    if main.i == cue.i or inside[main.i] >= 0:
+        return None
+    lo, hi = cue.left_edge.i, cue.right_edge.i
+    toks = [t.i for t in main.subtree if t.i < lo or t.i > hi]
+    after = [i for i in toks if i > hi]
+    side = after if len(after) > 2 else [i for i in toks if i < lo]
+    return _trim(doc, min(side), max(side), inside) if side else None
+
+
 def _indirect_content(doc: Doc, cue: Token, inside: list[int]) -> Span | None:
-    """The reported content of a cue verb: its clausal complement, or "warn of X"."""
+    """The reported content of a cue verb: its clausal complement; "warn of X"; the object or
+    to-infinitive of an object cue; or the clause around "according to X" or a parenthetical
+    "..., she said, ..." (parataxis)."""
     if cue.lower_ == "according":
-        main = cue.head
-        if main.i == cue.i or inside[main.i] >= 0:
-            return None
-        skip = set(range(cue.left_edge.i, cue.right_edge.i + 1))
-        toks = [t.i for t in main.subtree if t.i not in skip]
-        toks = [i for i in toks if i > cue.right_edge.i or i < cue.left_edge.i]
-        if not toks:
-            return None
-        after = [i for i in toks if i > cue.i] or toks
-        return _trim(doc, min(after), max(after), inside)
+        return _around(doc, cue, cue.head, inside)
+    lemma = cue_forms()[cue.lower_][1]
+    fallback = None
     for child in cue.children:
         if child.dep_ == "ccomp" and child.pos_ in ("VERB", "AUX"):
             return _clause_span(doc, child, inside)
-        if child.dep_ == "prep" and child.lower_ in ("of", "about") and cue.lower_.startswith("warn"):
+        if child.dep_ == "prep" and child.lower_ in ("of", "about") and lemma == "warn":
             return _trim(doc, child.i, child.right_edge.i, inside)
-    return None
+        if lemma in object_cues() and fallback is None:
+            if child.dep_ == "xcomp" and child.pos_ == "VERB":
+                fallback = _trim(doc, child.left_edge.i, child.right_edge.i, inside)
+            elif child.dep_ == "dobj" and child.pos_ in ("NOUN", "PROPN"):
+                fallback = _trim(doc, child.left_edge.i, _object_end(child), inside)
+    if fallback is None and cue.dep_ == "parataxis" and lemma in ("say", "tell", "add", "write"):
+        return _around(doc, cue, cue.head, inside)
+    return fallback
+
+
+def _object_end(obj: Token) -> int:
+    """Last token of an object with its "of/for" complement ("accused X of lying")."""
+    end = obj.right_edge.i
+    for sib in obj.head.children:
+        if sib.i > obj.i and sib.dep_ == "prep" and sib.lower_ in ("of", "for"):
+            end = max(end, sib.right_edge.i)
+    return end
 
 
 def _trim(doc: Doc, left: int, right: int, inside: list[int]) -> Span | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 import tempfile
-from typing import Any, BinaryIO
+from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
@@ -111,13 +111,17 @@ def point_values(point: dict[str, Any]) -> list[Any]:
     return list(custom) if isinstance(custom, (list, tuple)) else [custom]
 
 
-def _export_file(f: Filters, fmt: str) -> BinaryIO:
-    # Streams into a temporary file; Streamlit reads it once to serve the download.
-    out = tempfile.TemporaryFile()
+def _export_file(f: Filters, fmt: str) -> bytes:
+    """Stream the slice to a temporary file on disk, then hand Streamlit the bytes once.
+
+    Streamlit serves a download from memory, so one copy of the file is unavoidable; the rows
+    themselves are never held (DuckDB hands over Arrow batches that are written and dropped).
+    """
     writer = write_csv if fmt == "csv" else write_parquet
-    writer(data.connection(), f, out)
-    out.seek(0)
-    return out
+    with tempfile.TemporaryFile() as out:
+        writer(data.connection(), f, out)
+        out.seek(0)
+        return out.read()
 
 
 def export_buttons(f: Filters, key: str, what: str = "the quotes behind this page") -> None:

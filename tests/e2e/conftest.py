@@ -58,7 +58,9 @@ def app_url(fixture_store, chromium_path, tmp_path_factory):
     """The dashboard served on a free port, reading the fixture store."""
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    env = {**os.environ, "STANCE_DB": str(fixture_store[0])}
+    # read-only: the tests open the same file to compare with, and DuckDB lets several
+    # processes share a file only when none of them writes
+    env = {**os.environ, "STANCE_DB": str(fixture_store[0]), "STANCE_READ_ONLY": "1"}
     with open(log, "wb") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py",

@@ -183,7 +183,7 @@ def speakers_bar(df: pd.DataFrame, title: str = "Who gets quoted most") -> go.Fi
     data = df.copy()
     data["label"] = [f"{s} ({a})" for s, a in zip(data["speaker"], data["actor_type"])]
     fig = go.Figure()
-    for stance in STANCES:
+    for stance in ("opposed", "neutral", "supportive"):  # as on the diverging charts: opposed left
         share = data[stance] / data["n"]
         fig.add_bar(y=data["label"], x=data[stance], name=stance, orientation="h",
                     marker_color=STANCE_COLORS[stance], legendrank=_LEGEND_RANK[stance],
@@ -193,7 +193,8 @@ def speakers_bar(df: pd.DataFrame, title: str = "Who gets quoted most") -> go.Fi
                     hovertemplate="<b>%{customdata[5]}</b> (%{customdata[0]}) · "
                     "%{customdata[1]}<br>%{customdata[2]:,} quotes · %{customdata[3]:.0%} of "
                     "theirs<br><i>e.g. “%{customdata[4]}”</i><extra></extra>")
-    fig.update_layout(barmode="stack")
+    # plotly lists stacked traces in reverse by default; keep the fixed order
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(autorange="reversed", title="")
     fig.update_xaxes(title="quotes", gridcolor="#eee")
     return _layout(fig, title, height=max(300, 90 + 24 * len(data)))
@@ -272,7 +273,8 @@ def voice_by_outlet(df: pd.DataFrame,
                     hovertemplate="<b>%{customdata[4]}</b> · %{customdata[0]}<br>"
                     "%{customdata[2]:,} quotes · %{customdata[3]:.0%} of the outlet's"
                     "<extra></extra>")
-    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.02, yanchor="bottom"))
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.02, yanchor="bottom",
+                                                   traceorder="normal"))
     fig.update_xaxes(tickformat=".0%", range=[0, 1], gridcolor="#eee")
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, height=max(320, 120 + 26 * len(outlets)))

@@ -25,11 +25,13 @@ if not cards and models.empty:
             "stance benchmark to write data/model_card.json.")
 
 if card:
-    c = st.columns(4)
-    c[0].metric("Version", str(card.get("version", "?")))
-    c[1].metric("Trained", str(card.get("trained_at", "?"))[:10])
-    c[2].metric("Training statements", f"{int(card.get('training_size') or 0):,}")
-    c[3].metric("scikit-learn", str(card.get("sklearn_version", "?")))
+    st.markdown(f"Model version `{card.get('version', '?')}`, trained "
+                f"{str(card.get('trained_at', '?'))[:16].replace('T', ' ')} with scikit-learn "
+                f"{card.get('sklearn_version', '?')}.")
+    c = st.columns(3)
+    c[0].metric("Training statements", f"{int(card.get('training_size') or 0):,}")
+    c[1].metric("Training time", f"{float(card.get('train_seconds') or 0):.0f} s")
+    c[2].metric("Feature version", str(card.get("feature_version", "?")))
     counts = card.get("label_counts") or {}
     if counts:
         st.caption("Training labels: " + ", ".join(f"{counts.get(s, 0):,} {s}" for s in STANCES)
@@ -37,6 +39,9 @@ if card:
 
 sets = {f"{name}: {path}": m for name, cd in cards.items()
         for path, m in model_card.metric_sets(cd).items()}
+for row in models.itertuples():  # the store's record of each model that scored its quotes
+    sets.update({f"store, model {row.version}: {path}": m
+                 for path, m in model_card.metric_sets(row.metrics).items()})
 st.subheader("How well it measured")
 if sets:
     which = st.selectbox("Evaluation", list(sets), key="mdl_set")
@@ -48,6 +53,14 @@ if sets:
     if m.get("protocol"):
         st.caption(str(m["protocol"]))
     st.dataframe(model_card.per_class_table(m), hide_index=True, width="stretch")
+    calib = m.get("calibration")
+    if isinstance(calib, dict) and "ece" in calib:
+        c = st.columns(3)
+        c[0].metric("Expected calibration error", f"{calib['ece']:.3f}",
+                    help="Average gap between the model's probability and how often it is "
+                         "right; 0 is perfect.")
+        c[1].metric("Brier score", f"{calib.get('brier', float('nan')):.3f}")
+        c[2].metric("Log-loss", f"{calib.get('log_loss', float('nan')):.3f}")
     labels, matrix = model_card.confusion(m)
     widgets.chart(charts.confusion_matrix(labels, matrix), "confusion_matrix", "mdl_conf")
 else:
@@ -62,7 +75,8 @@ for cd in cards.values():
 source = "the model card"
 conf, corr_bins = data.corrections_check(data.version_stamp())
 if bins.empty and not corr_bins.empty:
-    bins, source = corr_bins, f"{int(corr_bins['count'].sum()):,} quotes people corrected"
+    n_fixed = int(corr_bins["count"].sum())
+    bins, source = corr_bins, f"{n_fixed:,} quote{'s' if n_fixed != 1 else ''} people corrected"
 widgets.chart(charts.calibration(bins), "calibration", "mdl_calib")
 st.caption(f"Calibration from {source}. Points below the diagonal mean the model is "
            "over-confident: treat the confidence filter as a ranking, not a guarantee.")

@@ -93,8 +93,8 @@ def speaker_head(cue: Token) -> Token | None:
     if cue.lower_ == "according":
         for child in cue.children:
             if child.lower_ == "to":
-                objs = [c for c in child.children if c.dep_ == "pobj"]
-                return objs[0] if objs else None
+                objs = [c for c in child.children if c.dep_ == "pobj" and not c.is_punct]
+                return objs[0] if objs else None  # "*The Post*": markup is not the source
         return None
     verb = cue
     for _ in range(4):
@@ -166,6 +166,8 @@ def mention_span(head: Token) -> Span:
             right = child.i
     while left < right and doc[left].is_punct:
         left += 1
+    while right > left and doc[right].is_punct:
+        right -= 1  # markup such as "*The Post*" inside a name entity
     return doc[left : right + 1]
 
 

@@ -60,6 +60,13 @@ def article_html(text: str, quotes: Iterable[Mapping[str, Any]],
             out.append(f'<sup style="color:{colour};font-weight:600"> [{label}]</sup>')
         pos = end
     out.append(html.escape(text[pos:]))
+    # no inner scrolling: the chosen quote must be findable without scrolling a nested box
     return ('<div style="white-space:pre-wrap;line-height:1.6;font-size:1rem;'
-            'max-height:32rem;overflow-y:auto;border:1px solid #ddd;padding:1rem;'
-            'border-radius:6px">' + "".join(out) + "</div>")
+            'border:1px solid #ddd;padding:1rem;border-radius:6px">' + "".join(out) + "</div>")
+
+
+def quote_card(quote: str, colour_of: str | None) -> str:
+    """The chosen quote as an escaped block quote in its stance colour."""
+    colour = STANCE_COLORS.get(str(colour_of), UNSCORED)
+    return (f'<blockquote style="border-left:4px solid {colour};margin:0 0 .5rem 0;'
+            f'padding:.25rem .75rem;background:{colour}14">{html.escape(quote)}</blockquote>')

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from analysis.article_view import article_html
+from analysis.article_view import article_html, quote_card
 from analysis.charts import STANCE_COLORS
 from analysis.records import STANCES
 from ui import data
@@ -48,6 +48,7 @@ def show_reasons(row: dict[str, Any]) -> None:
     st.markdown(f"**{row.get('speaker') or 'Unknown speaker'}** ({row['actor_type']}) — "
                 f"stance **{row.get('stance') or 'unscored'}**"
                 + (" *(corrected by a person)*" if row.get("corrected") else ""))
+    st.html(quote_card(str(row.get("quote") or ""), row.get("stance")))
     probs = pd.DataFrame({"stance": list(STANCES),
                           "probability": [row.get(f"p_{s}") for s in STANCES]})
     st.dataframe(probs, hide_index=True, width="stretch", column_config={

@@ -244,6 +244,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("actor_type")
     p.add_argument("--note")
     p.set_defaults(func=cmd_gazetteer)
+
+    from analysis.stance.commands import add_commands  # train, classify, evaluate-stance, rescore
+
+    add_commands(sub, with_db)
     return parser
 
 

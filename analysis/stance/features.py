@@ -251,13 +251,15 @@ def build_features(
 
 
 def build_classifier(kind: str = "lr", C: float = 4.0, calibrate: bool = True, seed: int = 0) -> Any:
-    """A linear classifier; wrapped in temperature/sigmoid calibration when `calibrate`."""
+    """A linear classifier; wrapped in temperature-scaling calibration when `calibrate`."""
     if kind == "lr":
         base: Any = LogisticRegression(C=C, max_iter=3000, class_weight="balanced")
         method = "temperature"
     elif kind == "svm":
         base = LinearSVC(C=C, class_weight="balanced", random_state=seed)
-        method = "sigmoid"
+        # Temperature scaling (softmax of decision values / T, T > 0) never changes the argmax;
+        # per-class sigmoids fitted on out-of-fold scores can invert it when those are poor.
+        method = "temperature"
     else:
         raise ValueError(f"unknown classifier kind {kind!r}")
     if not calibrate:

@@ -42,7 +42,7 @@ EXTRA_FILE = "extra_rows.jsonl"
 FEATURE_VERSION = 4
 # The shipped configuration, chosen by grouped cross-validation (bench/stance_bench.py, model card).
 DEFAULT_PARAMS: dict[str, Any] = {
-    "kind": "lr", "C": 4.0, "word": True, "char": True, "signed": True, "cross": False, "shape": True,
+    "kind": "svm", "C": 1.0, "word": True, "char": True, "signed": True, "cross": False, "shape": True,
     "emb": 0.0,
 }
 # Only these module prefixes may appear in a model file we load (skops refuses anything else).
@@ -133,6 +133,8 @@ class Scorer:
 
     def predict(self, texts: Sequence[str], issues: Sequence[str]) -> list[str]:
         """The most probable label per pair."""
+        if not hasattr(self.pipeline, "predict_proba"):  # an uncalibrated SVM (benchmarks only)
+            return [str(p) for p in self.pipeline.predict(frame(list(texts), list(issues)))]
         proba = self.predict_proba(texts, issues)
         return [STANCES[int(i)] for i in np.argmax(proba, axis=1)] if len(proba) else []
 

@@ -248,6 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
     from analysis.stance.commands import add_commands  # train, classify, evaluate-stance, rescore
 
     add_commands(sub, with_db)
+    from analysis.extraction_eval import add_command as add_extraction_eval  # evaluate-extraction
+
+    add_extraction_eval(sub)
     return parser
 
 

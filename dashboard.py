@@ -34,7 +34,8 @@ df = data.query("stance_by_actor", f)
 title = ("How each type of voice divides on the issue"
          + (f": {f.issue}" if f.issue else ""))
 widgets.chart(
-    widgets.fig(charts.stance_diverging, df, measure, title=title), "stance_by_actor_type", "home_diverging",
+    widgets.fig(charts.stance_diverging, df, measure, title=title),
+    "stance_by_actor_type", "home_diverging",
     on_click=lambda p: filters.drill_down(
         f, "dashboard.py", actor_types=(widgets.point_values(p)[0],),
         stances=(widgets.point_values(p)[1],)),

@@ -81,3 +81,43 @@ def write_parquet(con: duckdb.DuckDBPyConnection, f: Filters, out: BinaryIO, *,
             writer.write_batch(pa.RecordBatch.from_arrays(batch.columns, schema=schema))
             rows += batch.num_rows
     return rows
+
+
+def command(f: Filters, out: str) -> str:
+    """The shell command that writes this slice to `out` (for slices too big for a browser)."""
+    from urllib.parse import urlencode
+    import shlex
+
+    query = urlencode(f.to_query_params(), doseq=True)
+    return f"python -m analysis.export {shlex.quote(query or 'all')} {shlex.quote(out)}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m analysis.export QUERY OUT.csv|OUT.parquet`: QUERY is the dashboard URL's
+    query string (the part after `?`), or `all`."""
+    import argparse
+    from urllib.parse import parse_qs
+
+    from analysis.store import connect
+
+    parser = argparse.ArgumentParser(prog="python -m analysis.export", description=main.__doc__)
+    parser.add_argument("query", help="filters as in the dashboard's URL, e.g. "
+                        "'actor_types=military&stances=opposed', or 'all'")
+    parser.add_argument("out", help="output file; .parquet writes Parquet, anything else CSV")
+    parser.add_argument("--db", default=None, help="store file (default: $STANCE_DB or "
+                        "data/stance.duckdb)")
+    args = parser.parse_args(argv)
+    f = Filters.from_query_params(parse_qs("" if args.query == "all" else args.query))
+    con = connect(args.db, read_only=True)
+    try:
+        writer = write_parquet if args.out.endswith(".parquet") else write_csv
+        with open(args.out, "wb") as out:
+            rows = writer(con, f, out)
+    finally:
+        con.close()
+    print(f"{rows} rows written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -57,7 +57,8 @@ st.caption("The outlets with the most quotes in the filters, largest first. "
 
 st.subheader("Over time")
 over_time = data.query("stance_over_time", f, grain=grain)
-widgets.chart(widgets.fig(charts.stance_over_time, over_time, measure), "stance_over_time", "div_time",
+widgets.chart(widgets.fig(charts.stance_over_time, over_time, measure),
+              "stance_over_time", "div_time",
               on_click=to_period)
 st.caption(f"One panel per actor type; each point is one {grain}. Shares are of that actor "
            "type's quotes in that period, so a spike from two quotes looks like one from two "

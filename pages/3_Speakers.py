@@ -34,7 +34,8 @@ def to_speaker(point: dict) -> None:
     filters.drill_down(f, PAGE, speaker=values[5], stances=(values[1],))
 
 
-widgets.chart(widgets.fig(charts.speakers_bar, speakers, title=f"Who gets quoted most: top {top_n}"),
+widgets.chart(widgets.fig(charts.speakers_bar, speakers,
+                          title=f"Who gets quoted most: top {top_n}"),
               "top_speakers", "spk_bar", on_click=to_speaker)
 st.caption("Bars are split by the stance of each speaker's quotes; the actor type is in "
            "brackets. Click a segment to read those quotes.")
@@ -55,7 +56,8 @@ who = st.selectbox("Speaker", names, index=names.index(default) if default else 
 grain = widgets.choice("grain", "Time step", list(TIME_GRAINS), "month")
 if who:
     timeline = data.query("speaker_timeline", f, speaker=who, grain=grain)
-    widgets.chart(widgets.fig(charts.speaker_timeline, timeline, who), "speaker_timeline", "spk_time")
+    widgets.chart(widgets.fig(charts.speaker_timeline, timeline, who),
+                  "speaker_timeline", "spk_time")
     quotes = data.query("quotes_page", replace(f, speaker=who), limit=20)
     st.dataframe(quotes[["published", "outlet", "stance", "confidence", "cue", "quote"]],
                  hide_index=True, width="stretch", column_config={

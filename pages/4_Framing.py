@@ -46,7 +46,8 @@ if mode == "two articles":
     cols = st.columns(2)
     for i, col in enumerate(cols):
         with col:
-            pick = st.selectbox(f"Article {i + 1}", ids, index=min(i, len(ids) - 1) if ids else None,
+            pick = st.selectbox(f"Article {i + 1}", ids,
+                                index=min(i, len(ids) - 1) if ids else None,
                                 format_func=labels.get, key=f"frm_art{i}")
             if pick:
                 article.show_article({"article_id": pick, "quote_id": None})
@@ -58,8 +59,9 @@ else:
             outlet = st.selectbox(f"Outlet {i + 1}", outlets, index=min(i, len(outlets) - 1),
                                   key=f"frm_out{i}")
             g = replace(f, outlets=(outlet,))
-            widgets.chart(widgets.fig(charts.stance_diverging, data.query("stance_by_actor", g), "share",
-                                                  title=f"{outlet}: how the voices divide"),
+            widgets.chart(widgets.fig(charts.stance_diverging,
+                                      data.query("stance_by_actor", g), "share",
+                                      title=f"{outlet}: how the voices divide"),
                           f"divisions_{i + 1}", f"frm_div{i}")
             widgets.chart(widgets.fig(charts.cue_heatmap, data.query("cue_verbs", g, top_n=8),
                                              title=f"{outlet}: verbs by type of voice"),

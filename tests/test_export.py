@@ -86,3 +86,14 @@ def test_file_name_carries_the_filters():
     name = E.export_filename(Filters(actor_types=("military",), stances=("opposed",)), "csv")
     assert name == "stance-quotes_actor_types-military_stances-opposed.csv"
     assert E.export_filename(Filters(), "parquet") == "stance-quotes_all.parquet"
+
+
+def test_command_line_export_reproduces_the_slice(fixture_store, tmp_path, ro_con):
+    f = Filters(actor_types=("military",), search="children")
+    cmd = E.command(f, str(tmp_path / "out.csv"))
+    assert cmd.startswith("python -m analysis.export 'actor_types=military&search=children' ")
+    out = tmp_path / "out.csv"
+    assert E.main(["actor_types=military&search=children", str(out), "--db",
+                   str(fixture_store[0])]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == Q.count_quotes(ro_con, f) > 0

@@ -120,4 +120,5 @@ def test_export_button_payload_is_the_slice(store_env, ro_con):
     assert isinstance(payload, bytes)
     rows = list(csv.DictReader(io.StringIO(payload.decode("utf-8"))))
     sql, params = Q.slice_sql(f, sort=None)
-    assert sorted(r["quote_id"] for r in rows) == sorted(ro_con.execute(sql, params).df()["quote_id"])
+    expected = ro_con.execute(sql, params).df()["quote_id"]
+    assert sorted(r["quote_id"] for r in rows) == sorted(expected)

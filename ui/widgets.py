@@ -15,11 +15,14 @@ import streamlit as st
 from analysis import charts
 from analysis.charts import image_config
 from analysis.errors import StanceError
-from analysis.export import export_filename, write_csv, write_parquet
+from analysis.export import command, export_filename, write_csv, write_parquet
 from analysis.store.queries import Filters
 from ui import data, filters
 
 NONCE_KEY = "chart_nonce"
+# Above this a CSV download would hold ~125 MB+ in the server's memory (Streamlit serves
+# downloads from memory); the page offers Parquet and a terminal command instead.
+UI_CSV_MAX_ROWS = 250_000
 
 
 def page(title: str, icon: str = "📰") -> Filters:
@@ -125,18 +128,28 @@ def _export_file(f: Filters, fmt: str) -> bytes:
 
 
 def export_buttons(f: Filters, key: str, what: str = "the quotes behind this page") -> None:
-    """CSV and Parquet downloads of exactly the filtered rows (corrections applied)."""
+    """CSV and Parquet downloads of exactly the filtered rows (corrections applied).
+
+    Streamlit serves a download from memory, so a slice over UI_CSV_MAX_ROWS is offered as
+    Parquet (a tenth of the size) and as a command that streams the CSV to disk.
+    """
     n = data.query("count_quotes", f)
     c1, c2, c3 = st.columns([3, 2, 5], vertical_alignment="center")
+    too_big = n > UI_CSV_MAX_ROWS
     c1.download_button(f"Download CSV ({n:,} rows)", data=lambda: _export_file(f, "csv"),
                        file_name=export_filename(f, "csv"), mime="text/csv",
-                       key=f"{key}_csv", on_click="ignore", disabled=n == 0, icon="⬇️")
+                       key=f"{key}_csv", on_click="ignore", disabled=n == 0 or too_big,
+                       icon="⬇️")
     c2.download_button("Download Parquet", data=lambda: _export_file(f, "parquet"),
                        file_name=export_filename(f, "parquet"),
                        mime="application/vnd.apache.parquet", key=f"{key}_parquet",
                        on_click="ignore", disabled=n == 0)
-    c3.caption(f"Exports {what}: every filter above applies, people's corrections included; "
+    c3.caption(f"Exports {what}: every filter applies, people's corrections included; "
                "cells that a spreadsheet would run as formulas are prefixed with '.")
+    if too_big:
+        st.caption(f"{n:,} rows is too many to send as CSV through the browser; narrow the "
+                   "filters, take the Parquet file, or write the CSV from a terminal:")
+        st.code(command(f, export_filename(f, "csv")), language="bash")
 
 
 def empty_state(n: int) -> bool:

@@ -160,14 +160,15 @@ def stance_over_time(df: pd.DataFrame, measure: str = "share",
         return empty_figure(title)
     data = df.copy()
     data["value"] = data["share" if measure == "share" else "n"]
+    data["example"] = [short(e) for e in data.get("example", pd.Series([""] * len(data)))]
     order = [a for a in ACTOR_TYPES if a in set(data["actor_type"])]
     fig = px.line(data, x="period", y="value", color="stance", facet_col="actor_type",
                   facet_col_wrap=4, markers=True, color_discrete_map=STANCE_COLORS,
                   category_orders={"actor_type": order, "stance": list(STANCES)},
-                  custom_data=["actor_type", "stance", "n", "share", "period"])
+                  custom_data=["actor_type", "stance", "n", "share", "period", "example"])
     fig.update_traces(hovertemplate="<b>%{customdata[0]}</b> · %{customdata[1]}<br>"
                       "%{x|%b %Y}: %{customdata[2]:,} quotes · %{customdata[3]:.0%} of group"
-                      "<extra></extra>", marker_size=5)
+                      "<br><i>e.g. “%{customdata[5]}”</i><extra></extra>", marker_size=5)
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
     fig.update_yaxes(title="", tickformat=".0%" if measure == "share" else ",d",
                      gridcolor="#eee", matches="y")

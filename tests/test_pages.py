@@ -122,3 +122,25 @@ def test_export_button_payload_is_the_slice(store_env, ro_con):
     sql, params = Q.slice_sql(f, sort=None)
     expected = ro_con.execute(sql, params).df()["quote_id"]
     assert sorted(r["quote_id"] for r in rows) == sorted(expected)
+
+
+def test_divisions_and_speakers_charts_hold_their_categories(store_env):
+    at = run_page("pages/1_Divisions.py")
+    outlet_chart, time_chart = chart_specs(at)[:2]
+    panels = {a["text"] for a in outlet_chart["layout"]["annotations"]}
+    assert panels == {"Ledger", "Herald", "Courier"}
+    assert {t["name"] for t in time_chart["data"]} == {"supportive", "opposed", "neutral"}
+    at = run_page("pages/3_Speakers.py")
+    anonymity = chart_specs(at)[1]
+    assert anonymity["data"][0]["x"] == list(ACTOR_TYPES)
+
+
+def test_confidence_threshold_narrows_the_divisions(store_env):
+    at = run_page("pages/1_Divisions.py")
+    total = sum(sum(t["customdata"][i][2] for i in range(len(t["customdata"])))
+                for t in chart_specs(at)[1]["data"])
+    at = run_page("pages/1_Divisions.py", {"min_confidence": "0.8"})
+    assert not at.exception
+    narrowed = sum(sum(t["customdata"][i][2] for i in range(len(t["customdata"])))
+                   for t in chart_specs(at)[1]["data"])
+    assert 0 < narrowed < total

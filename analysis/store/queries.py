@@ -238,7 +238,8 @@ def stance_over_time(con: Con, f: Filters, grain: str = "month") -> pd.DataFrame
     """(period, actor type, stance) counts and shares; `grain` from TIME_GRAINS."""
     period = TIME_GRAINS[grain]
     where, params = where_clause(f)
-    sql = f"""WITH g AS (SELECT {period}::DATE AS period, actor_type, stance, count(*) AS n
+    sql = f"""WITH g AS (SELECT {period}::DATE AS period, actor_type, stance, count(*) AS n,
+                                arg_max(quote, confidence) AS example
                          FROM quote_facts
                          {_and(where, 'stance IS NOT NULL AND published IS NOT NULL')}
                          GROUP BY ALL)

@@ -144,8 +144,9 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
     fig.update_xaxes(title="")
     if facet:
         fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
-    height = 80 + 36 * len(order) if not facet else 120 + 230 * math.ceil(n_facets / 3)
-    _layout(fig, title, height=max(height, 300))
+    # height follows the number of rows, so one actor type is one slim bar, not a wall
+    height = 150 + 36 * len(order) if not facet else 120 + 230 * math.ceil(n_facets / 3)
+    _layout(fig, title, height=height)
     fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1,
                                   xanchor="right"),
                       xaxis_title="← opposed · neutral straddles the centre · supportive →"

@@ -85,18 +85,22 @@ def grouped_cv_predictions(
 
 
 def calibration(y_true: Sequence[str], proba: np.ndarray, bins: int = 10) -> dict[str, float]:
-    """Log-loss, multi-class Brier score and expected calibration error of the top probability."""
+    """Log-loss, Brier score, expected calibration error and reliability bins of the top probability."""
     idx = np.asarray([STANCES.index(y) for y in y_true])
     onehot = np.eye(len(STANCES))[idx]
     p = np.clip(proba, 1e-12, 1.0)
     conf, hit = proba.max(axis=1), (proba.argmax(axis=1) == idx)
     edges = np.linspace(0.0, 1.0, bins + 1)
-    ece = 0.0
+    ece, reliability = 0.0, []
     for lo, hi in zip(edges[:-1], edges[1:]):
         sel = (conf > lo) & (conf <= hi)
         if sel.any():
             ece += sel.mean() * abs(conf[sel].mean() - hit[sel].mean())
+            reliability.append({"confidence": round(float(conf[sel].mean()), 4),
+                                "accuracy": round(float(hit[sel].mean()), 4),
+                                "count": int(sel.sum())})
     return {
+        "bins": reliability,
         "log_loss": round(float(-np.mean(np.log(p[np.arange(len(idx)), idx]))), 4),
         "brier": round(float(np.mean(np.sum((proba - onehot) ** 2, axis=1))), 4),
         "ece": round(float(ece), 4),

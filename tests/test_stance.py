@@ -224,3 +224,32 @@ def test_metrics_report_f_avg_and_every_class() -> None:
 )
 def test_issue_direction(issue: str, direction: float) -> None:
     assert issue_direction(issue) == direction
+
+
+def test_cli_registers_the_stance_commands() -> None:
+    from analysis.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["classify", "--issue", "X", "--explain"]).explain
+    assert parser.parse_args(["train", "--extra", "a.csv", "b.jsonl"]).extra == ["a.csv", "b.jsonl"]
+    assert parser.parse_args(["rescore", "--db", "x.duckdb"]).db == "x.duckdb"
+    assert parser.parse_args(["evaluate-stance", "--group-by", "issue"]).group_by == "issue"
+
+
+def test_classify_prints_the_documented_fields(trained, monkeypatch, capsys) -> None:
+    import io
+
+    from analysis.cli import main
+    import analysis.stance as stance
+
+    training, models = trained
+    monkeypatch.setattr(
+        stance, "load_scorer",
+        lambda *a, **k: stance.model.load_scorer(models, train_if_missing=False, training_dir=training),
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO(NEUTRAL[0] + "\n\n" + OPPOSE_BAN[2] + "\n"))
+    assert main(["classify", "--issue", ISSUE_A]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 2
+    assert set(rows[0]) == {"text", "stance", "p_supportive", "p_opposed", "p_neutral"}
+    assert rows[0]["stance"] == "neutral"

@@ -39,13 +39,23 @@ _KEEP = {
 STOP_WORDS = frozenset(ENGLISH_STOP_WORDS - _KEEP) | {"said", "says", "say", "would", "will"}
 # Letters, digits and inner apostrophes/hyphens; used by every word-level block so that explanation
 # terms always map back onto words of the quote.
-WORD_PATTERN = r"(?u)\b\w[\w'’-]*\w\b|\b\w\b"
+WORD_PATTERN = r"(?u)\b\w[\w'-]*\w\b|\b\w\b"
 _WORD_RE = re.compile(WORD_PATTERN)
+
+
+# News text uses typographic quotes and dashes; the training statements mostly do not.
+_TYPOGRAPHY = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                             "\u2013": "-", "\u2014": " - ", "\u00a0": " "})
+
+
+def normalise(text: str) -> str:
+    """Typographic apostrophes, quotes and dashes as plain ASCII, so "we’re" meets "we're"."""
+    return (text or "").translate(_TYPOGRAPHY)
 
 
 def words(text: str) -> list[str]:
     """Lowercased word tokens, as the word-level features see them."""
-    return _WORD_RE.findall(text.lower())
+    return _WORD_RE.findall(normalise(text).lower())
 
 
 def content_words(text: str) -> list[str]:
@@ -124,7 +134,7 @@ def frame(texts: Sequence[str], issues: Sequence[str]) -> pd.DataFrame:
     if len(texts) != len(issues):
         raise ValueError(f"{len(texts)} texts but {len(issues)} issues")
     return pd.DataFrame(
-        {"text": [t or "" for t in texts], "issue": [i or "" for i in issues]},
+        {"text": [normalise(t) for t in texts], "issue": [normalise(i) for i in issues]},
         columns=list(INPUT_COLUMNS),
     )
 

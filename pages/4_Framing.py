@@ -23,7 +23,7 @@ st.caption("The verb a writer picks frames the speaker: \"said\" is neutral, \"w
            "sums to 100% of that group's quotes among the most common verbs.")
 by = st.segmented_control("Compare verbs across", ["actor_type", "stance"], default="actor_type",
                           key="frm_by", format_func=lambda v: v.replace("_", " "))
-cues = data.query("cue_verbs", f, top_n=15)
+cues = data.query("cue_verbs", f, top_n=15, lemmas=data.cue_lemmas())
 widgets.chart(widgets.fig(charts.cue_heatmap, cues, by=by or "actor_type",
                                  title="Which verbs introduce each "
                                  + ("type of voice" if by != "stance" else "side")),
@@ -63,7 +63,8 @@ else:
                                       data.query("stance_by_actor", g), "share",
                                       title=f"{outlet}: how the voices divide"),
                           f"divisions_{i + 1}", f"frm_div{i}")
-            widgets.chart(widgets.fig(charts.cue_heatmap, data.query("cue_verbs", g, top_n=8),
-                                             title=f"{outlet}: verbs by type of voice"),
+            verbs = data.query("cue_verbs", g, top_n=8, lemmas=data.cue_lemmas())
+            widgets.chart(widgets.fig(charts.cue_heatmap, verbs,
+                                      title=f"{outlet}: verbs by type of voice"),
                           f"cues_{i + 1}", f"frm_cue{i}")
 widgets.export_buttons(f, "framing")

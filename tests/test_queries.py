@@ -151,3 +151,10 @@ def test_article_and_its_quotes(ro_con):
     for q in quotes.itertuples():
         assert art["text"][q.start_char:q.end_char] == q.quote
     assert Q.article(ro_con, "missing") is None
+
+
+def test_cue_verbs_can_count_inflections_as_one_verb(ro_con):
+    raw = Q.cue_verbs(ro_con, Filters())
+    merged = Q.cue_verbs(ro_con, Filters(), lemmas=(("said", "say"), ("warned", "warn")))
+    assert {"say", "warn"} <= set(merged["cue"]) and "said" not in set(merged["cue"])
+    assert merged["n"].sum() == raw["n"].sum()

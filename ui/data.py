@@ -145,6 +145,26 @@ def explain(text: str, issue: str, top_k: int = 8) -> list[tuple[str, float]] | 
     return None if scorer is None else list(scorer.explain(text, issue, top_k))
 
 
+@st.cache_data(show_spinner=False)
+def cue_lemmas() -> tuple[tuple[str, str], ...]:
+    """(form, lemma) pairs from analysis/resources/cue_verbs.txt (`<kind> <lemma> <form>...`).
+
+    Read here rather than through analysis.quotes, which would import spaCy into the dashboard.
+    """
+    path = Path(__file__).resolve().parents[1] / "analysis" / "resources" / "cue_verbs.txt"
+    pairs: dict[str, str] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ()
+    for line in lines:
+        if line.strip() and not line.startswith("#"):
+            _kind, lemma, *forms = line.split()
+            for form in forms:
+                pairs.setdefault(form.lower(), lemma)
+    return tuple(sorted(pairs.items()))
+
+
 @st.cache_data(ttl=3600, show_spinner=False)
 def corrections_check(stamp: str) -> Any:
     """The model against people's stance corrections (confusion counts, calibration bins)."""

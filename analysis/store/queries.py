@@ -357,15 +357,25 @@ def speaker_timeline(con: Con, f: Filters, speaker: str, grain: str = "month") -
 
 # --- Framing ------------------------------------------------------------------------------------
 
-def cue_verbs(con: Con, f: Filters, top_n: int = 15) -> pd.DataFrame:
-    """(cue, actor type, stance) counts for the `top_n` most used cue verbs."""
+def cue_verbs(con: Con, f: Filters, top_n: int = 15,
+              lemmas: tuple[tuple[str, str], ...] = ()) -> pd.DataFrame:
+    """(cue, actor type, stance) counts for the `top_n` most used cue verbs.
+
+    Args:
+        lemmas: (form, lemma) pairs, so "said", "says" and "saying" count as one verb "say".
+    """
     where, params = where_clause(f)
-    sql = f"""WITH base AS (SELECT lower(cue) AS cue, actor_type, stance FROM quote_facts
-                            {_and(where, 'cue IS NOT NULL AND stance IS NOT NULL')}),
+    forms = [form for form, _ in lemmas] or [""]
+    heads = [lemma for _, lemma in lemmas] or [""]
+    sql = f"""WITH lemma AS (SELECT unnest(?::VARCHAR[]) AS form, unnest(?::VARCHAR[]) AS lemma),
+              base AS (SELECT coalesce(l.lemma, lower(q.cue)) AS cue, q.actor_type, q.stance
+                       FROM (SELECT cue, actor_type, stance FROM quote_facts
+                             {_and(where, 'cue IS NOT NULL AND stance IS NOT NULL')}) q
+                       LEFT JOIN lemma l ON l.form = lower(q.cue)),
               top AS (SELECT cue FROM base GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ?)
               SELECT cue, actor_type, stance, count(*) AS n FROM base
               WHERE cue IN (SELECT cue FROM top) GROUP BY ALL"""
-    return _df(con, sql, [*params, top_n])
+    return _df(con, sql, [forms, heads, *params, top_n])
 
 
 def voice_by_outlet(con: Con, f: Filters, top_outlets: int = 15) -> pd.DataFrame:

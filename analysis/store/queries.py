@@ -367,14 +367,16 @@ def cue_verbs(con: Con, f: Filters, top_n: int = 15,
     where, params = where_clause(f)
     forms = [form for form, _ in lemmas] or [""]
     heads = [lemma for _, lemma in lemmas] or [""]
+    # aggregate first (a few hundred rows), then map forms to lemmas: cheap at 1M quotes
     sql = f"""WITH lemma AS (SELECT unnest(?::VARCHAR[]) AS form, unnest(?::VARCHAR[]) AS lemma),
-              base AS (SELECT coalesce(l.lemma, lower(q.cue)) AS cue, q.actor_type, q.stance
-                       FROM (SELECT cue, actor_type, stance FROM quote_facts
-                             {_and(where, 'cue IS NOT NULL AND stance IS NOT NULL')}) q
-                       LEFT JOIN lemma l ON l.form = lower(q.cue)),
-              top AS (SELECT cue FROM base GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ?)
-              SELECT cue, actor_type, stance, count(*) AS n FROM base
-              WHERE cue IN (SELECT cue FROM top) GROUP BY ALL"""
+              raw AS (SELECT lower(cue) AS cue, actor_type, stance, count(*) AS n
+                      FROM quote_facts {_and(where, 'cue IS NOT NULL AND stance IS NOT NULL')}
+                      GROUP BY ALL),
+              base AS (SELECT coalesce(l.lemma, r.cue) AS cue, r.actor_type, r.stance,
+                              sum(r.n) AS n
+                       FROM raw r LEFT JOIN lemma l ON l.form = r.cue GROUP BY ALL),
+              top AS (SELECT cue FROM base GROUP BY 1 ORDER BY sum(n) DESC, 1 LIMIT ?)
+              SELECT cue, actor_type, stance, n FROM base WHERE cue IN (SELECT cue FROM top)"""
     return _df(con, sql, [forms, heads, *params, top_n])
 
 

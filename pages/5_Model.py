@@ -67,8 +67,9 @@ else:
     st.info("The card holds no evaluation yet (macro-F1, confusion matrix).")
 
 st.subheader("Are its probabilities honest?")
-bins = pd.DataFrame()
-for cd in cards.values():
+# the chosen evaluation's reliability bins first, then any in the cards
+bins = model_card.calibration_bins(sets[which]) if sets else pd.DataFrame()
+for cd in cards.values() if bins.empty else ():
     bins = model_card.calibration_bins(cd)
     if not bins.empty:
         break

@@ -1,0 +1,46 @@
+"""Reading model cards: metric blocks anywhere in the card, confusion matrices, reliability bins."""
+
+from __future__ import annotations
+
+import json
+
+from analysis import model_card
+
+CARD = {
+    "version": "m1",
+    "metrics": {"grouped_cv": {
+        "macro_f1": 0.5, "accuracy": 0.6, "n": 10,
+        "per_class": {"supportive": {"precision": 0.5, "recall": 0.5, "f1": 0.5, "support": 4}},
+        "confusion": {"labels": ["supportive", "opposed", "neutral"],
+                      "matrix": [[2, 1, 1], [0, 3, 0], [1, 0, 2]]},
+        "calibration": {"ece": 0.1, "bins": [{"confidence": 0.5, "accuracy": 0.4, "count": 6},
+                                             {"confidence": 0.9, "accuracy": 0.8, "count": 4}]},
+    }},
+    "bench": [{"name": "ukp", "macro_f1": 0.43}],
+}
+
+
+def test_metric_sets_are_found_wherever_they_are():
+    sets = model_card.metric_sets(CARD)
+    assert set(sets) == {"metrics.grouped_cv", "bench[0]"}
+
+
+def test_confusion_and_per_class():
+    m = CARD["metrics"]["grouped_cv"]
+    labels, matrix = model_card.confusion(m)
+    assert labels[0] == "supportive" and matrix[1][1] == 3
+    assert list(model_card.per_class_table(m)["stance"]) == ["supportive"]
+
+
+def test_calibration_bins():
+    bins = model_card.calibration_bins(CARD)
+    assert list(bins["confidence"]) == [0.5, 0.9] and list(bins["count"]) == [6, 4]
+    assert model_card.calibration_bins({"x": 1}).empty
+
+
+def test_read_cards_skips_missing_and_broken_files(tmp_path):
+    good, bad = tmp_path / "a.json", tmp_path / "b.json"
+    good.write_text(json.dumps(CARD))
+    bad.write_text("{not json")
+    cards = model_card.read_cards((good, bad, tmp_path / "missing.json"))
+    assert list(cards) == ["a.json"]

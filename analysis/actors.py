@@ -28,40 +28,70 @@ LEXICON = Path(__file__).with_name("resources") / "actor_lexicon.csv"
 DEFAULT_GAZETTEER = Path(__file__).resolve().parents[1] / "data" / "gazetteer.csv"
 
 
+# Words (with inner dots and hyphens: "U.N", "Test-Ban") and single punctuation marks, so a
+# possessive ("Pentagon's") still shows its name. Phrases and texts are split the same way, with
+# curly apostrophes read as straight ones, so matching is a dict lookup.
+TOKEN = re.compile(r"\w+(?:[.-]\w+)*|[^\w\s]")
+
+
+def tokens(text: str) -> list[str]:
+    """The words and punctuation marks of `text`."""
+    return TOKEN.findall(text.replace("’", "'"))
+
+
 @dataclass(frozen=True)
 class PhraseTable:
-    """Phrases compiled into one alternation; `types[i]` is the type of named group `p{i}`."""
+    """Phrases as token tuples: `exact` (phrases with a capital letter match their case),
+    `folded` (all-lowercase phrases match any case), and `regexes` (gazetteer `re:` entries)."""
 
-    pattern: re.Pattern[str] | None
-    types: tuple[str, ...]
+    exact: dict[tuple[str, ...], str]
+    folded: dict[tuple[str, ...], str]
+    regexes: tuple[tuple[re.Pattern[str], str], ...] = ()
+    longest: int = 0
 
     def first_match(self, text: str) -> str | None:
         """The type of the earliest (then longest) phrase in `text`, or None."""
-        if not self.pattern or not text:
+        if not text:
             return None
-        m = self.pattern.search(text)
-        return self.types[int(m.lastgroup[1:])] if m else None
+        found = self._token_match(text)
+        for pattern, kind in self.regexes:
+            m = pattern.search(text)
+            if m and (found is None or m.start() < found[0]):
+                found = (m.start(), kind)
+        return found[1] if found else None
 
-
-def _phrase_regex(phrase: str) -> str:
-    if phrase.startswith("re:"):
-        return phrase[3:]
-    body = re.escape(phrase)
-    # A phrase with a capital letter is a name or title: match its case. All-lowercase phrases
-    # ("senator", "analysts") match any case.
-    if phrase == phrase.lower():
-        body = f"(?i:{body})"
-    # \b fails next to punctuation such as "Gen." or "U.N.", so use look-arounds on word chars.
-    return rf"(?<!\w){body}(?!\w)"
+    def _token_match(self, text: str) -> tuple[int, str] | None:
+        if not self.longest:
+            return None
+        spans = [(m.start(), m.group()) for m in TOKEN.finditer(text.replace("’", "'"))]
+        words = [w for _, w in spans]
+        lowered = [w.lower() for w in words]
+        for i in range(len(words)):
+            for n in range(min(self.longest, len(words) - i), 0, -1):
+                kind = self.exact.get(tuple(words[i : i + n])) or self.folded.get(tuple(lowered[i : i + n]))
+                if kind:
+                    return spans[i][0], kind
+        return None
 
 
 def compile_phrases(entries: list[tuple[str, str]]) -> PhraseTable:
-    """Compile (phrase, actor_type) pairs; longer phrases are tried first at each position."""
-    entries = sorted(entries, key=lambda e: -len(e[0]))
-    if not entries:
-        return PhraseTable(None, ())
-    parts = [f"(?P<p{i}>{_phrase_regex(p)})" for i, (p, _) in enumerate(entries)]
-    return PhraseTable(re.compile("|".join(parts)), tuple(t for _, t in entries))
+    """Index (phrase, actor_type) pairs; the first entry for a phrase wins."""
+    exact: dict[tuple[str, ...], str] = {}
+    folded: dict[tuple[str, ...], str] = {}
+    regexes = []
+    for phrase, kind in entries:
+        if phrase.startswith("re:"):
+            regexes.append((re.compile(phrase[3:]), kind))
+            continue
+        key = tuple(tokens(phrase))
+        if not key:
+            continue
+        if phrase == phrase.lower():
+            folded.setdefault(key, kind)
+        else:
+            exact.setdefault(key, kind)
+    longest = max((len(k) for k in (*exact, *folded)), default=0)
+    return PhraseTable(exact, folded, tuple(regexes), longest)
 
 
 def _read_rows(path: Path, phrase_col: str) -> list[tuple[str, str, int]]:

@@ -72,4 +72,18 @@ def test_missing_gazetteer_is_empty(tmp_path):
 
 
 def test_shipped_gazetteer_loads():
-    assert load_gazetteer().pattern is not None
+    assert actor_type_of("Geneva Call", "Geneva Call", "", load_gazetteer()) == "humanitarian"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Gen. Ivo Tal", "military"),  # abbreviation with its dot
+        ("the U.N. envoy", "international"),
+        ("Norwegian People’s Aid", "humanitarian"),  # curly apostrophe inside a name
+        ("a general election", "military"),  # all-lowercase phrases match any case...
+        ("a house in Ohio", "other"),  # ...but "House" (a capital) matches only its case
+    ],
+)
+def test_phrase_matching_on_word_boundaries(text, expected):
+    assert actor_type_of(None, None, text) == expected

@@ -191,7 +191,10 @@ def _description(head: Token, inside: list[int]) -> str:
         elif child.dep_ in ("relcl", "acl"):
             clause = doc[child.left_edge.i : child.right_edge.i + 1].text.lower()
             short = child.dep_ == "relcl" and child.right_edge.i - child.left_edge.i < 6
-            if short or any(p in clause for p in anonymous_phrases()):
+            # "X, who directs advocacy at the Center for Civilians in Conflict": a who-clause
+            # describes a person's role, which actor typing needs
+            who = child.dep_ == "relcl" and child.left_edge.lower_ == "who"
+            if short or who or any(p in clause for p in anonymous_phrases()):
                 end = child.right_edge.i + 1
             else:
                 break
@@ -364,6 +367,8 @@ class SpeakerResolver:
                 if child.dep_ == "appos" and person_name(mention_span(child)):
                     name_span = mention_span(child)
         name = person_name(name_span)
+        if not name and head.pos_ == "PROPN" and low in self.names:
+            name = head.text  # a surname the tagger took for an organisation ("Vickery said")
         if name:
             canonical = self.canonical_person(name, head.i)
             first = span[0].lower_.rstrip(".")

@@ -147,11 +147,27 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
     # height follows the number of rows, so one actor type is one slim bar, not a wall
     height = 150 + 36 * len(order) if not facet else 120 + 230 * math.ceil(n_facets / 3)
     _layout(fig, title, height=height)
-    fig.update_layout(legend=dict(orientation="h", y=1.02, yanchor="bottom", x=1,
-                                  xanchor="right"),
+    # legend on the title's line (container coordinates): clear of the panel titles
+    fig.update_layout(legend=dict(orientation="h", yref="container", y=0.995, yanchor="top",
+                                  x=1, xanchor="right"),
                       xaxis_title="← opposed · neutral straddles the centre · supportive →"
                       if not facet else None)
+    if facet:  # room for the first row of panel titles under the title line
+        fig.update_layout(margin_t=80)
     return fig
+
+
+def _zero_fill(df: pd.DataFrame) -> pd.DataFrame:
+    """A stance with no quotes in a period where its actor type spoke is 0, not a gap: otherwise
+    the line jumps straight from the last period it had quotes to the next."""
+    if "example" not in df:
+        df = df.assign(example="")
+    seen = df[["period", "actor_type"]].drop_duplicates()
+    grid = seen.merge(pd.DataFrame({"stance": list(STANCES)}), how="cross")
+    out = grid.merge(df, on=["period", "actor_type", "stance"], how="left")
+    out[["n", "share"]] = out[["n", "share"]].fillna(0)
+    out["example"] = out["example"].fillna("")
+    return out.sort_values("period")
 
 
 def stance_over_time(df: pd.DataFrame, measure: str = "share",
@@ -159,9 +175,9 @@ def stance_over_time(df: pd.DataFrame, measure: str = "share",
     """Lines of stance per period, one small multiple per actor type."""
     if df.empty:
         return empty_figure(title)
-    data = df.copy()
+    data = _zero_fill(df)
     data["value"] = data["share" if measure == "share" else "n"]
-    data["example"] = [short(e) for e in data.get("example", pd.Series([""] * len(data)))]
+    data["example"] = [short(e) for e in data["example"]]
     order = [a for a in ACTOR_TYPES if a in set(data["actor_type"])]
     fig = px.line(data, x="period", y="value", color="stance", facet_col="actor_type",
                   facet_col_wrap=4, markers=True, color_discrete_map=STANCE_COLORS,
@@ -172,7 +188,7 @@ def stance_over_time(df: pd.DataFrame, measure: str = "share",
                       "<br><i>e.g. “%{customdata[5]}”</i><extra></extra>", marker_size=5)
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
     fig.update_yaxes(title="", tickformat=".0%" if measure == "share" else ",d",
-                     gridcolor="#eee", matches="y")
+                     gridcolor="#eee", matches="y", rangemode="tozero")
     fig.update_xaxes(title="")
     rows = math.ceil(len(order) / 4)
     return _layout(fig, title, height=120 + 220 * rows)

@@ -99,3 +99,13 @@ def test_image_config_names_the_file():
     cfg = charts.image_config("stance_by_actor_type", "svg")
     assert cfg["toImageButtonOptions"] == {"format": "svg", "filename": "stance_by_actor_type",
                                            "scale": 2}
+
+
+def test_over_time_fills_missing_stances_with_zero():
+    df = pd.DataFrame({"period": pd.to_datetime(["2024-01-01", "2024-02-01"]),
+                       "actor_type": ["military", "military"], "stance": ["opposed", "supportive"],
+                       "n": [2, 3], "share": [1.0, 1.0], "example": ["a", "b"]})
+    fig = charts.stance_over_time(df, "count")
+    assert list(trace(fig, "opposed").y) == [2, 0]
+    assert list(trace(fig, "supportive").y) == [0, 3]
+    assert list(trace(fig, "neutral").y) == [0, 0]

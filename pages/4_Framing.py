@@ -8,7 +8,7 @@ from dataclasses import replace
 import streamlit as st
 
 from analysis import charts
-from ui import article, data, widgets
+from ui import article, data, filters, widgets
 
 f = widgets.page("Framing", "🎓")
 st.title("Framing: how the story is told")
@@ -31,8 +31,12 @@ widgets.chart(widgets.fig(charts.cue_heatmap, cues, by=by or "actor_type",
 
 st.subheader("Share of voice")
 voice = data.query("voice_by_outlet", f, top_outlets=15)
-widgets.chart(widgets.fig(charts.voice_by_outlet, voice), "share_of_voice", "frm_voice")
-st.caption("Of the quotes each outlet printed, the share given to each type of voice.")
+widgets.chart(widgets.fig(charts.voice_by_outlet, voice), "share_of_voice", "frm_voice",
+              on_click=lambda p: filters.drill_down(
+                  f, "pages/4_Framing.py", actor_types=(widgets.point_values(p)[0],),
+                  outlets=(widgets.point_values(p)[4],)))
+st.caption("Of the quotes each outlet printed, the share given to each type of voice. "
+           "Click a segment to read those quotes.")
 
 st.subheader("Side by side")
 mode = st.segmented_control("Compare", ["two outlets", "two articles"], default="two outlets",

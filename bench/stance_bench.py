@@ -45,12 +45,13 @@ CARD = ROOT / "data" / "model_card.json"
 # Candidates compared by grouped CV; "shipped" is DEFAULT_PARAMS.
 CANDIDATES: dict[str, dict[str, Any]] = {
     # LR candidates run uncalibrated here: temperature scaling would not change their labels.
-    "tfidf_lr": {**DEFAULT_PARAMS, "kind": "lr", "C": 4.0, "signed": False, "calibrate": False},
-    "tfidf_pairs_lr": {**DEFAULT_PARAMS, "kind": "lr", "C": 4.0, "signed": False, "cross": True,
-                       "calibrate": False},
-    "tfidf_signed_lr": {**DEFAULT_PARAMS, "kind": "lr", "C": 4.0, "calibrate": False},
-    "tfidf_signed_svm (shipped)": dict(DEFAULT_PARAMS),
-    "tfidf_signed_emb_svm": {**DEFAULT_PARAMS, "emb": 0.5},
+    "tfidf_lr": {**DEFAULT_PARAMS, "kind": "lr", "C": 4.0, "signed": False, "cross": False,
+                 "per_issue": False, "calibrate": False},
+    "tfidf_signed_lr": {**DEFAULT_PARAMS, "kind": "lr", "C": 4.0, "cross": False, "per_issue": False,
+                        "calibrate": False},
+    "tfidf_signed_svm": {**DEFAULT_PARAMS, "cross": False, "per_issue": False},
+    "tfidf_signed_pairs_svm (shipped)": dict(DEFAULT_PARAMS),
+    "tfidf_signed_pairs_emb_svm": {**DEFAULT_PARAMS, "emb": 0.5},
 }
 
 

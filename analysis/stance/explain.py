@@ -5,8 +5,8 @@ Out: [(term, signed contribution)] where every term is a lowercased word (or wor
 A feature's contribution toward label k is x_j * (w_kj - mean_c w_cj): its value times how much
 more it weighs for k than for the average class. Character n-grams are shared out among the quote
 words that contain them, and issue x quote pairs are credited to their quote word, so the
-dashboard can highlight words of the quote. Dense cues (length, issue overlap) are not words and
-are left out.
+dashboard can highlight words of the quote. Issue-signed and issue-specific n-grams count for the
+n-gram itself. Dense cues (length, issue overlap, embeddings) are not words and are left out.
 """
 
 from __future__ import annotations
@@ -49,10 +49,12 @@ def explain_pipeline(
         if contribution == 0.0:
             continue
         block, _, name = str(names[j]).partition("__")
-        if block == "word":
+        if block in ("word", "signed"):
             scores[name] += contribution
         elif block == "cross":
             scores[name.split("|", 1)[1]] += contribution
+        elif block == "issue":  # issue-specific n-gram "issuekey|a_b"
+            scores[name.split("|", 1)[1].replace("_", " ")] += contribution
         elif block == "char":
             gram = name.strip()
             holders = [t for t in sorted(set(tokens)) if gram and gram in t]

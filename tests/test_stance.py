@@ -253,3 +253,18 @@ def test_classify_prints_the_documented_fields(trained, monkeypatch, capsys) -> 
     assert len(rows) == 2
     assert set(rows[0]) == {"text", "stance", "p_supportive", "p_opposed", "p_neutral"}
     assert rows[0]["stance"] == "neutral"
+
+
+def test_embedding_block_is_verified_and_unit_norm(monkeypatch, tmp_path: Path) -> None:
+    from analysis.stance import embed
+
+    if not embed.available():
+        pytest.skip("optional embedding packages not installed")
+    vectors = embed.embed(["Mines maim children.", "The hearing is on Tuesday."])
+    assert vectors.shape == (2, 384)
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    fake = tmp_path / "tokenizer.json"
+    fake.write_text("{}", encoding="utf-8")
+    monkeypatch.setenv("STANCE_TOKENIZER_JSON", str(fake))
+    with pytest.raises(StanceError, match="SHA-256"):
+        embed._Encoder()

@@ -257,19 +257,31 @@ def read_card(model_dir: Path | None = None) -> ModelCard | None:
 
 
 def is_stale(card: ModelCard | None, training_dir: Path = TRAINING_DIR) -> bool:
-    """True when there is no model or the training data, parameters or library versions changed."""
+    """True when there is no model or the training data, parameters or library versions changed.
+
+    The optional embedding block (`train --embeddings`) is kept as chosen, unless its packages
+    are no longer installed.
+    """
     if card is None:
         return True
     try:
         base_hash = data_hash(load_training(training_dir))
     except StanceError:
         return False  # no training data here: keep whatever model exists
+    shipped = {k: v for k, v in DEFAULT_PARAMS.items() if k != "emb"}
     return (
         card.base_hash != base_hash
         or card.feature_version != FEATURE_VERSION
         or card.sklearn_version != sklearn.__version__
-        or {k: card.params.get(k) for k in DEFAULT_PARAMS} != DEFAULT_PARAMS
+        or {k: card.params.get(k) for k in shipped} != shipped
+        or (bool(card.params.get("emb")) and not _embeddings_available())
     )
+
+
+def _embeddings_available() -> bool:
+    from analysis.stance import embed
+
+    return embed.available()
 
 
 def load_pipeline(path: Path, expected_sha256: str = "") -> Pipeline:
@@ -311,8 +323,11 @@ def load_scorer(
                 f"no current stance model in {model_dir}; run `python -m analysis train`"
             )
         try:
+            emb = card.params.get("emb", 0.0) if card is not None else 0.0
+            keep = {"emb": emb} if emb and _embeddings_available() else None
             card = train_model(
-                model_dir=model_dir, training_dir=training_dir, keep_extra_rows=True, evaluate=False
+                model_dir=model_dir, training_dir=training_dir, keep_extra_rows=True,
+                evaluate=False, params=keep,
             )
         except StanceError as exc:
             raise ModelNotTrained(f"cannot train the stance model: {exc}") from exc

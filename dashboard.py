@@ -6,6 +6,7 @@ then opens on it. Click a bar to read the quotes behind it.
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from analysis import charts
@@ -17,7 +18,7 @@ f = widgets.page("Home")
 st.title("Who says what, and which side they take")
 summary = data.query("corpus_summary", f)
 first, last = summary["first"], summary["last"]
-if summary["quotes"] and first is not None:
+if summary["quotes"] and pd.notna(first):  # undated articles give no range
     st.caption(f"Quotes from {first:%d %b %Y} to {last:%d %b %Y}"
                + (f" on “{f.issue}”" if f.issue else " on every issue in the store") + ".")
 cols = st.columns(5)

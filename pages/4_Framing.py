@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pandas as pd
 import streamlit as st
 
 from analysis import charts
@@ -45,6 +46,7 @@ opts = data.options(data.version_stamp())
 if mode == "two articles":
     arts = data.query("articles_list", f, limit=300)
     labels = {r.article_id: f"{r.published:%Y-%m-%d} · {r.outlet} · {r.title}"
+              if pd.notna(r.published) else f"undated · {r.outlet} · {r.title}"
               for r in arts.itertuples()}
     ids = list(labels)
     cols = st.columns(2)

@@ -27,14 +27,14 @@ queue_tab, speakers_tab, gazetteer_tab, learn_tab = st.tabs(
 
 with queue_tab:
     c1, c2 = st.columns([4, 1], vertical_alignment="bottom")
-    c1.caption("Quotes the model is least sure of come first. A correction applies at once in "
-               "every chart and export, and wins over the model. Nothing is overwritten.")
+    c1.caption("Quotes in the current filters that the model is least sure of come first. A "
+               "correction applies at once in every chart and export, and wins over the model. "
+               "Nothing is overwritten.")
     c2.button("Undo my last correction", on_click=review.undo, args=(author,), key="rv_undo")
     page_no = st.number_input("Page", 1, 10_000, 1, key="rv_page")
-    rows = review_queue(writes.connection(), issue=f.issue, limit=PAGE_SIZE,
-                        offset=(page_no - 1) * PAGE_SIZE)
+    rows = review_queue(writes.connection(), f, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
     if rows.empty:
-        st.info("Nothing left to review for this issue: every scored quote is corrected.")
+        st.info("Nothing left to review in these filters: every scored quote is corrected.")
     for row in rows.to_dict("records"):
         review.card(row, author)
 

@@ -40,6 +40,9 @@ def test_review_queue_puts_the_least_certain_first_and_skips_corrected():
     assert list(review_queue(con)["quote_id"]) == [ids[2], ids[0]]
     row = review_queue(con).iloc[0]
     assert row["quote"] in row["context"]
+    from analysis.store.queries import Filters
+
+    assert list(review_queue(con, Filters(speaker="A"))["quote_id"]) == [ids[0]]
 
 
 def test_gazetteer_edit_applies_to_stored_quotes(tmp_path):

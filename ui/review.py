@@ -64,8 +64,10 @@ def show_message() -> None:
 
 def sentence_html(row: dict[str, Any]) -> str:
     """The quote in its sentence, escaped, the quote marked in the model's stance colour."""
-    start = int(row["start_char"]) - int(row["context_start"])
-    before, quote, after = sentence_window(str(row["context"]), start, start + len(str(row["quote"])))
+    offset = int(row["context_start"])
+    # the whole span, start of the first piece to end of the last (a split quote's attribution too)
+    before, quote, after = sentence_window(str(row["context"]), int(row["start_char"]) - offset,
+                                           int(row["end_char"]) - offset)
     colour = STANCE_COLORS.get(row.get("stance") or "", "#BBBBBB")
     return (f"<div style='font-size:1.05em;line-height:1.6'>…{html.escape(before)}"
             f"<mark style='background:{colour}33;border-bottom:3px solid {colour}'>"

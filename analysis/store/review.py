@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from analysis.store.locking import write_transaction
+from analysis.store.queries import Filters, where_clause
 from analysis.store.writes import insert_rows
 
 # How far around a quote to look for its sentence boundaries, in characters.
@@ -19,12 +20,13 @@ CONTEXT_CHARS = 400
 
 
 def review_queue(
-    con: duckdb.DuckDBPyConnection, *, issue: str | None = None, limit: int = 20, offset: int = 0
+    con: duckdb.DuckDBPyConnection, f: Filters | None = None, *, limit: int = 20, offset: int = 0
 ) -> pd.DataFrame:
-    """Quotes the model is least sure of (smallest margin between its top two stances), not yet
-    corrected, with the text around them for showing the sentence."""
+    """Quotes in the filter the model is least sure of (smallest margin between its top two
+    stances), not yet corrected, with the text around them for showing the sentence."""
+    where, params = where_clause(f or Filters())
     return con.cursor().execute(
-        """
+        f"""
         SELECT f.quote_id, f.article_id, f.title, f.outlet, f.published, f.issue, f.quote,
                f.speaker, f.speaker_mention, f.actor_type, f.stance, f.cue,
                f.p_supportive, f.p_opposed, f.p_neutral, f.start_char, f.end_char,
@@ -32,12 +34,12 @@ def review_queue(
                substring(a.text, greatest(f.start_char - ?, 0) + 1, f.end_char - f.start_char + 2 * ?)
                    AS context,
                list_sort([f.p_supportive, f.p_opposed, f.p_neutral], 'DESC') AS ranked
-        FROM quote_facts f JOIN articles a ON a.id = f.article_id
-        WHERE NOT f.corrected AND f.p_supportive IS NOT NULL AND (? IS NULL OR f.issue = ?)
+        FROM (SELECT * FROM quote_facts {where}) f JOIN articles a ON a.id = f.article_id
+        WHERE NOT f.corrected AND f.p_supportive IS NOT NULL
         ORDER BY ranked[1] - ranked[2], f.quote_id
         LIMIT ? OFFSET ?
         """,
-        [CONTEXT_CHARS, CONTEXT_CHARS, CONTEXT_CHARS, issue, issue, limit, offset],
+        [CONTEXT_CHARS, CONTEXT_CHARS, CONTEXT_CHARS, *params, limit, offset],
     ).df().drop(columns=["ranked"])
 
 

@@ -30,7 +30,7 @@ c1, c2, c3 = st.columns([1, 2, 1])
 with c1:
     measure = widgets.choice("measure", "Show", ["share", "count"], "share")
 with c2:
-    grain = widgets.choice("grain", "Time step", list(TIME_GRAINS), "month")
+    grain = widgets.choice("grain", "Time step", list(TIME_GRAINS), "quarter")  # months are mostly empty in a small corpus
 top = c3.slider("Outlets shown", 3, 24, 9, step=3, key="div_top")
 
 

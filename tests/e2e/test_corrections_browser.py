@@ -22,6 +22,7 @@ OWN_ARTICLE = (
     "Senators split over mine ban\n\n"
     "“Lifting the ban puts children at risk for decades,” said Senator Ada Price, a Democrat.\n"
     "“This gives our commanders a tool they need,” General Tomas Reyes told reporters.\n"
+    "The Red Cross warned that the mines would kill farmers long after any war ends.\n"
 )
 ISSUE = "Lifting the US ban on anti-personnel landmines"
 SETTLED_JS = """() => !document.querySelector('[data-testid="stStatusWidget"]')

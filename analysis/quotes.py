@@ -28,7 +28,7 @@ import re
 from spacy.attrs import IDX, LOWER
 from spacy.tokens import Doc, Token
 
-from analysis.records import Attribution, Span
+from analysis.records import Attribution, HasPieces, Span
 from analysis.speakers import SpeakerResolver, find_speaker
 
 RESOURCES = Path(__file__).parent / "resources"
@@ -46,20 +46,12 @@ _MIN_BARE_WORDS = 1
 
 
 @dataclass
-class QuoteSpan:
+class QuoteSpan(HasPieces):
     """One quotation: its pieces (text between the marks, one per paragraph), quote marks excluded."""
 
     pieces: list[Span]
     double: bool = True
     tokens: tuple[int, int] = (0, 0)  # [first, last+1) token indices, filled by `_align`
-
-    @property
-    def start(self) -> int:
-        return self.pieces[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.pieces[-1][1]
 
 
 @dataclass
@@ -393,11 +385,7 @@ def _clause_span(doc: Doc, head: Token, inside: list[int]) -> Span | None:
     left, right = head.left_edge.i, head.right_edge.i
     while left <= right and (doc[left].is_punct or doc[left].lower_ in _COMPLEMENTIZERS):
         left += 1
-    while right >= left and doc[right].is_punct:
-        right -= 1
-    if right - left < 2 or any(inside[i] >= 0 for i in range(left, right + 1)):
-        return None
-    return (doc[left].idx, doc[right].idx + len(doc[right]))
+    return _trim(doc, left, right, inside)
 
 
 @lru_cache(maxsize=1)

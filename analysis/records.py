@@ -6,6 +6,7 @@ spaCy doc, with its speaker), `Quote` (one row of the extraction contract, see D
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 import hashlib
@@ -28,6 +29,20 @@ Span = tuple[int, int]
 def text_sha256(text: str) -> str:
     """Hex SHA-256 of the UTF-8 text: the identity of an article."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class HasPieces:
+    """`start` and `end` of a record made of `pieces` ([start, end) character spans, in order)."""
+
+    pieces: Sequence[Span]
+
+    @property
+    def start(self) -> int:
+        return self.pieces[0][0]
+
+    @property
+    def end(self) -> int:
+        return self.pieces[-1][1]
 
 
 @dataclass(frozen=True)
@@ -54,7 +69,7 @@ class Article:
 
 
 @dataclass(frozen=True)
-class Attribution:
+class Attribution(HasPieces):
     """A quotation found in a text, attributed to a speaker (no actor type or stance yet).
 
     `pieces` are [start, end) character offsets into the article text; a quote split by its
@@ -69,14 +84,6 @@ class Attribution:
     anonymous: bool = False
     # The text around the speaker's mentions (titles, organisations) that actor typing reads.
     speaker_context: str = ""
-
-    @property
-    def start(self) -> int:
-        return self.pieces[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.pieces[-1][1]
 
     def text_in(self, text: str) -> str:
         """The quoted words: the pieces joined with one space."""
@@ -93,7 +100,7 @@ class StanceScore:
 
 
 @dataclass(frozen=True)
-class Quote:
+class Quote(HasPieces):
     """One row of the extraction contract (DESIGN.md, "The extraction contract")."""
 
     doc_id: str
@@ -113,14 +120,6 @@ class Quote:
     article_id: str | None = field(default=None, compare=False)
     # Stored so actor types can be recomputed when the gazetteer changes; not in the contract.
     speaker_context: str = field(default="", compare=False)
-
-    @property
-    def start(self) -> int:
-        return self.pieces[0][0]
-
-    @property
-    def end(self) -> int:
-        return self.pieces[-1][1]
 
     @property
     def quote_id(self) -> str:

@@ -49,12 +49,13 @@ CARD = ROOT / "data" / "model_card.json"
 CANDIDATES: dict[str, dict[str, Any]] = {
     # LR candidates run uncalibrated here: temperature scaling would not change their labels.
     "tfidf_lr": {**DEFAULT_PARAMS, "kind": "lr", "C": 4.0, "signed": False, "cross": False,
-                 "per_issue": False, "calibrate": False},
+                 "per_issue": False, "calibrate": False, "two_stage": False},
     "tfidf_signed_lr": {**DEFAULT_PARAMS, "kind": "lr", "C": 4.0, "cross": False, "per_issue": False,
-                        "calibrate": False},
-    "tfidf_signed_svm": {**DEFAULT_PARAMS, "cross": False, "per_issue": False},
-    "tfidf_signed_pairs_svm (shipped)": dict(DEFAULT_PARAMS),
-    "tfidf_signed_pairs_emb_svm": {**DEFAULT_PARAMS, "emb": 0.5},
+                        "calibrate": False, "two_stage": False},
+    "tfidf_signed_svm": {**DEFAULT_PARAMS, "cross": False, "per_issue": False, "two_stage": False},
+    "tfidf_signed_pairs_svm (one stage)": {**DEFAULT_PARAMS, "two_stage": False},
+    "two_stage_signed_pairs_svm (shipped)": dict(DEFAULT_PARAMS),
+    "two_stage_signed_pairs_emb_svm": {**DEFAULT_PARAMS, "emb": 0.5},
 }
 
 

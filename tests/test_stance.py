@@ -268,3 +268,21 @@ def test_embedding_block_is_verified_and_unit_norm(monkeypatch, tmp_path: Path) 
     monkeypatch.setenv("STANCE_TOKENIZER_JSON", str(fake))
     with pytest.raises(StanceError, match="SHA-256"):
         embed._Encoder()
+
+
+def test_two_stage_model_splits_neutral_from_polarity() -> None:
+    from analysis.stance.features import TwoStageStance, build_pipeline
+
+    rows = _rows()
+    X = frame([r["text"] for r in rows], [r["issue"] for r in rows])
+    model = build_pipeline(kind="svm", C=1.0, per_issue=True, two_stage=True)
+    assert isinstance(model, TwoStageStance)
+    model.fit(X, [r["label"] for r in rows])
+    # Stage 1 never sees the target-aware blocks; stage 2 is trained without neutral rows.
+    stage1 = {name for name, _, _ in model.neutral_.named_steps["features"].transformers}
+    assert not stage1 & {"signed", "cross", "issue"}
+    assert set(model.polarity_.classes_) == {"supportive", "opposed"}
+    proba = model.predict_proba(X)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+    assert list(model.classes_) == ["supportive", "opposed", "neutral"]
+    assert set(model.predict(X)) == {"supportive", "opposed", "neutral"}

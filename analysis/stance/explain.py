@@ -33,7 +33,13 @@ def linear_weights(clf: Any) -> tuple[np.ndarray, list[str]]:
 def explain_pipeline(
     pipe: Pipeline, text: str, issue: str, label: str, top_k: int = 8
 ) -> list[tuple[str, float]]:
-    """Top `top_k` quote terms by |contribution| toward `label`, signed, largest first."""
+    """Top `top_k` quote terms by |contribution| toward `label`, signed, largest first.
+
+    For a two-stage model (`TwoStageStance`) the stage that decided `label` is explained:
+    neutral by the stance-bearing-vs-neutral stage, supportive/opposed by the polarity stage.
+    """
+    if hasattr(pipe, "stage_for"):
+        pipe, label = pipe.stage_for(label)
     features = pipe.named_steps["features"]
     W, classes = linear_weights(pipe.named_steps["clf"])
     if W.shape[0] == 1:  # binary problem: one row for the second class

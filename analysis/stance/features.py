@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from scipy import sparse
-from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
@@ -314,8 +314,8 @@ def build_classifier(kind: str = "lr", C: float = 4.0, calibrate: bool = True, s
 def build_pipeline(
     kind: str = "lr", C: float = 4.0, cross: bool = True, shape: bool = True,
     signed: bool = True, char: bool = True, emb: float = 0.0, word: bool = True,
-    per_issue: bool = False, calibrate: bool = True, seed: int = 0,
-) -> Pipeline:
+    per_issue: bool = False, calibrate: bool = True, seed: int = 0, two_stage: bool = False,
+) -> Any:
     """The stance model: features over quote and issue text, then a calibrated linear classifier.
 
     Args:
@@ -330,10 +330,19 @@ def build_pipeline(
         per_issue: add issue-specific copies of the quote's word n-grams (`IssueNgrams`).
         calibrate: wrap the classifier in `CalibratedClassifierCV`.
         seed: random state of the calibration folds.
+        two_stage: split the decision in two (`TwoStageStance`): stance-bearing vs neutral
+            without the target-aware blocks, then the polarity with them.
 
     Returns:
-        An unfitted `Pipeline` taking a `frame(texts, issues)` DataFrame.
+        An unfitted `Pipeline` (or `TwoStageStance` of two) taking a `frame(texts, issues)` DataFrame.
     """
+    params = dict(kind=kind, C=C, cross=cross, shape=shape, signed=signed, char=char, emb=emb,
+                  word=word, per_issue=per_issue, calibrate=calibrate, seed=seed)
+    if two_stage:
+        return TwoStageStance(
+            neutral_params={**params, "cross": False, "per_issue": False, "signed": False},
+            polarity_params={**params, "char": False},
+        )
     return Pipeline(
         [
             ("features", build_features(
@@ -343,3 +352,49 @@ def build_pipeline(
             ("clf", build_classifier(kind, C=C, calibrate=calibrate, seed=seed)),
         ]
     )
+
+
+NEUTRAL, STANCE_BEARING = "neutral", "stance"
+CLASSES = ("supportive", "opposed", "neutral")  # analysis.records.STANCES, without importing it
+
+
+class TwoStageStance(BaseEstimator, ClassifierMixin):
+    """Two linear pipelines: is the quote stance-bearing at all, and if so, which side.
+
+    Stage 1 (neutral vs stance-bearing) sees the quote's own words and shape cues but none of
+    the target-aware blocks, so it cannot learn "claim-like issue = never neutral" (DESIGN.md's
+    trap). Stage 2 (supportive vs opposed) is trained on stance-bearing statements only and sees
+    the issue-signed, issue x quote and per-issue blocks, without character n-grams (unsigned
+    surface cues that carry topic, not polarity, across issues).
+    P(neutral) = P1(neutral); P(supportive) = (1 - P1(neutral)) * P2(supportive); likewise opposed.
+    """
+
+    def __init__(self, neutral_params: dict | None = None, polarity_params: dict | None = None):
+        self.neutral_params = neutral_params
+        self.polarity_params = polarity_params
+
+    def fit(self, X: Any, y: Any) -> TwoStageStance:
+        y = np.asarray(y)
+        self.neutral_ = build_pipeline(**(self.neutral_params or {}))
+        self.neutral_.fit(X, np.where(y == NEUTRAL, NEUTRAL, STANCE_BEARING))
+        bearing = np.flatnonzero(y != NEUTRAL)
+        X_b = X.iloc[bearing] if hasattr(X, "iloc") else X[bearing]
+        self.polarity_ = build_pipeline(**(self.polarity_params or {}))
+        self.polarity_.fit(X_b, y[bearing])
+        self.classes_ = np.asarray(CLASSES, dtype=object)
+        self.n_features_in_ = 2
+        return self
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        p1 = self.neutral_.predict_proba(X)[:, list(self.neutral_.classes_).index(NEUTRAL)]
+        p2 = self.polarity_.predict_proba(X)
+        sup = p2[:, list(self.polarity_.classes_).index("supportive")]
+        opp = p2[:, list(self.polarity_.classes_).index("opposed")]
+        return np.column_stack([(1 - p1) * sup, (1 - p1) * opp, p1])
+
+    def predict(self, X: Any) -> np.ndarray:
+        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
+
+    def stage_for(self, label: str) -> tuple[Pipeline, str]:
+        """The pipeline that decided `label`, and the label as that stage knows it."""
+        return (self.neutral_, NEUTRAL) if label == NEUTRAL else (self.polarity_, label)

@@ -39,11 +39,11 @@ MODEL_FILE = "stance.skops"
 CARD_FILE = "stance.json"
 EXTRA_FILE = "extra_rows.jsonl"
 # Bump when features or training change in a way the parameters below do not show.
-FEATURE_VERSION = 6
+FEATURE_VERSION = 7
 # The shipped configuration, chosen by grouped cross-validation (bench/stance_bench.py, model card).
 DEFAULT_PARAMS: dict[str, Any] = {
     "kind": "svm", "C": 1.0, "word": True, "char": True, "signed": True, "cross": True,
-    "per_issue": True, "shape": True, "emb": 0.0,
+    "per_issue": True, "shape": True, "emb": 0.0, "two_stage": True,
 }
 # Only these module prefixes may appear in a model file we load (skops refuses anything else).
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "analysis.stance.")

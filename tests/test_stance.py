@@ -219,6 +219,9 @@ def test_metrics_report_f_avg_and_every_class() -> None:
         ("Banning cluster munitions worldwide", -1.0),
         ("Cutting military aid", -1.0),
         ("Opening humanitarian corridors", -1.0),
+        ("Lifting sanctions on Iran in exchange for nuclear limits", -1.0),
+        ("Imposing new sanctions on Russia's energy exports", 1.0),
+        ("Destroying the remaining chemical weapons stockpile", -1.0),
         ("Atheism", 1.0),
     ],
 )

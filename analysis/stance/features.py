@@ -93,8 +93,9 @@ def lemma(word: str) -> str:
 _DIRECTION_FILE = Path(__file__).with_name("issue_direction.txt")
 
 
-def _load_direction_lexicon() -> tuple[frozenset[str], frozenset[str]]:
-    sections: dict[str, set[str]] = {"negative_verbs": set(), "restraint_objects": set()}
+def _load_direction_lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    sections: dict[str, set[str]] = {"negative_verbs": set(), "restraint_objects": set(),
+                                     "object_end": set()}
     current = None
     for line in _DIRECTION_FILE.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
@@ -103,12 +104,15 @@ def _load_direction_lexicon() -> tuple[frozenset[str], frozenset[str]]:
         if line.startswith("[") and line.endswith("]"):
             current = line[1:-1]
             continue
-        if current in sections:
+        if current == "object_end":
+            sections[current].update(line.lower().split())
+        elif current in sections:
             sections[current].update(lemma(w) for w in line.lower().split())
-    return frozenset(sections["negative_verbs"]), frozenset(sections["restraint_objects"])
+    return (frozenset(sections["negative_verbs"]), frozenset(sections["restraint_objects"]),
+            frozenset(sections["object_end"]))
 
 
-_NEG_VERBS, _RESTRAINT = _load_direction_lexicon()
+_NEG_VERBS, _RESTRAINT, _OBJECT_END = _load_direction_lexicon()
 
 
 def issue_direction(issue: str) -> float:
@@ -116,10 +120,13 @@ def issue_direction(issue: str) -> float:
 
     The first word of the issue is read as its verb ("Banning", "Keeping"); a negative verb
     (ban, cut, lift, withdraw...) flips the sign, and so does an object that is itself a
-    restraint (a ban, a convention, civilian-harm rules, humanitarian corridors).
+    restraint (a ban, a convention, civilian-harm rules, humanitarian corridors). Only the object
+    phrase counts: it ends at a word of `[object_end]` ("in exchange for nuclear limits").
     Issues without a verb ("Atheism", "gun control") get +1, i.e. no flip.
     """
-    ws = content_words(issue)
+    all_words = words(issue)
+    cut = next((i for i, w in enumerate(all_words) if i > 1 and w in _OBJECT_END), len(all_words))
+    ws = content_words(" ".join(all_words[:cut]))
     if not ws:
         return 1.0
     verb, rest = lemma(ws[0]), [lemma(w) for w in ws[1:]]

@@ -167,3 +167,18 @@ def test_never_raises_and_pieces_slice_the_text(nlp, text: str) -> None:
 def test_never_raises_on_any_unicode(nlp, text: str) -> None:
     for att in find_attributions(nlp(text)):
         assert all(0 <= s < e <= len(text) for s, e in att.pieces)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "said" and the cognition verb "want"/"intend" both find the clause; it is one attribution
+        "Polish officials have not said how many mines they intend to stockpile.",
+        "Lawmakers have not said how many troops they want to send.",
+    ],
+)
+def test_one_content_is_reported_once(nlp, text: str) -> None:
+    found = find_attributions(nlp(text))
+    spans = [p for a in found for p in a.pieces]
+    assert len(found) == 1
+    assert all(not (s1 < e2 and s2 < e1) for i, (s1, e1) in enumerate(spans) for s2, e2 in spans[i + 1:])

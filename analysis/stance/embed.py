@@ -153,9 +153,9 @@ class SentenceEmbedding(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, X: Any) -> np.ndarray:
-        from analysis.stance.features import INPUT_COLUMNS, issue_direction
+        from analysis.stance.features import as_frame, issue_direction
 
-        X = pd.DataFrame(X, columns=list(INPUT_COLUMNS)) if not isinstance(X, pd.DataFrame) else X
+        X = as_frame(X)
         et = embed(list(X["text"]))
         blocks = []
         if "text" in self.parts:

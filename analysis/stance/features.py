@@ -146,6 +146,11 @@ def frame(texts: Sequence[str], issues: Sequence[str]) -> pd.DataFrame:
     )
 
 
+def as_frame(X: Any) -> pd.DataFrame:
+    """The (text, issue) input as a DataFrame, whether it came as one or as rows."""
+    return X if isinstance(X, pd.DataFrame) else pd.DataFrame(X, columns=list(INPUT_COLUMNS))
+
+
 class IssueTextPairs(BaseEstimator, TransformerMixin):
     """Target-aware tokens: every (issue word, quote word) pair as one token `issueword|quoteword`.
 
@@ -162,7 +167,7 @@ class IssueTextPairs(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, X: Any) -> np.ndarray:
-        X = pd.DataFrame(X, columns=list(INPUT_COLUMNS)) if not isinstance(X, pd.DataFrame) else X
+        X = as_frame(X)
         out = []
         for text, issue in zip(X["text"], X["issue"]):
             iw = [stem(w) for w in content_words(issue)]
@@ -186,7 +191,7 @@ class IssueNgrams(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, X: Any) -> np.ndarray:
-        X = pd.DataFrame(X, columns=list(INPUT_COLUMNS)) if not isinstance(X, pd.DataFrame) else X
+        X = as_frame(X)
         out = []
         for text, issue in zip(X["text"], X["issue"]):
             key = "_".join(stem(w) for w in content_words(issue)) or "none"
@@ -210,7 +215,7 @@ class QuoteShape(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, X: Any) -> sparse.csr_matrix:
-        X = pd.DataFrame(X, columns=list(INPUT_COLUMNS)) if not isinstance(X, pd.DataFrame) else X
+        X = as_frame(X)
         rows = []
         for text, issue in zip(X["text"], X["issue"]):
             n = len(words(text))
@@ -236,7 +241,7 @@ class SignedText(BaseEstimator, TransformerMixin):
         self.min_df = min_df
 
     def fit(self, X: Any, y: Any = None) -> SignedText:
-        X = pd.DataFrame(X, columns=list(INPUT_COLUMNS)) if not isinstance(X, pd.DataFrame) else X
+        X = as_frame(X)
         self.vectorizer_ = TfidfVectorizer(
             token_pattern=WORD_PATTERN, ngram_range=self.ngram_range, min_df=self.min_df,
             sublinear_tf=True,
@@ -245,7 +250,7 @@ class SignedText(BaseEstimator, TransformerMixin):
         return self
 
     def transform(self, X: Any) -> sparse.csr_matrix:
-        X = pd.DataFrame(X, columns=list(INPUT_COLUMNS)) if not isinstance(X, pd.DataFrame) else X
+        X = as_frame(X)
         d = np.asarray([issue_direction(i) for i in X["issue"]], dtype=float)
         return sparse.csr_matrix(self.vectorizer_.transform(X["text"]).multiply(d[:, None]))
 

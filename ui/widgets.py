@@ -6,6 +6,7 @@ In: `Filters` and figures from `analysis.charts`. Out: Streamlit elements.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+import gzip
 import tempfile
 from typing import Any
 
@@ -20,8 +21,8 @@ from analysis.store.queries import Filters
 from ui import data, filters
 
 NONCE_KEY = "chart_nonce"
-# Above this a CSV download would hold ~125 MB+ in the server's memory (Streamlit serves
-# downloads from memory); the page offers Parquet and a terminal command instead.
+# Above this a plain CSV download would hold ~125 MB+ in the server's memory (Streamlit serves
+# downloads from memory); the page sends it gzip-compressed and shows a terminal command.
 UI_CSV_MAX_ROWS = 250_000
 
 
@@ -120,9 +121,13 @@ def _export_file(f: Filters, fmt: str) -> bytes:
     Streamlit serves a download from memory, so one copy of the file is unavoidable; the rows
     themselves are never held (DuckDB hands over Arrow batches that are written and dropped).
     """
-    writer = write_csv if fmt == "csv" else write_parquet
     with tempfile.TemporaryFile() as out:
-        writer(data.connection(), f, out)
+        if fmt == "csv.gz":
+            # a large CSV compresses about sevenfold, which keeps the one in-memory copy small
+            with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=1) as gz:
+                write_csv(data.connection(), f, gz)
+        else:
+            (write_csv if fmt == "csv" else write_parquet)(data.connection(), f, out)
         out.seek(0)
         return out.read()
 
@@ -130,16 +135,18 @@ def _export_file(f: Filters, fmt: str) -> bytes:
 def export_buttons(f: Filters, key: str, what: str = "the quotes behind this page") -> None:
     """CSV and Parquet downloads of exactly the filtered rows (corrections applied).
 
-    Streamlit serves a download from memory, so a slice over UI_CSV_MAX_ROWS is offered as
-    Parquet (a tenth of the size) and as a command that streams the CSV to disk.
+    Streamlit serves a download from memory, so a slice over UI_CSV_MAX_ROWS comes as a
+    gzip-compressed CSV (and Parquet), with a command that streams the plain CSV to disk.
     """
     n = data.query("count_quotes", f)
     c1, c2, c3 = st.columns([3, 2, 5], vertical_alignment="center")
     too_big = n > UI_CSV_MAX_ROWS
-    c1.download_button(f"Download CSV ({n:,} rows)", data=lambda: _export_file(f, "csv"),
-                       file_name=export_filename(f, "csv"), mime="text/csv",
-                       key=f"{key}_csv", on_click="ignore", disabled=n == 0 or too_big,
-                       icon="⬇️")
+    csv_fmt = "csv.gz" if too_big else "csv"
+    c1.download_button(f"Download CSV{' (gzip)' if too_big else ''} ({n:,} rows)",
+                       data=lambda: _export_file(f, csv_fmt),
+                       file_name=export_filename(f, csv_fmt),
+                       mime="application/gzip" if too_big else "text/csv",
+                       key=f"{key}_csv", on_click="ignore", disabled=n == 0, icon="⬇️")
     c2.download_button("Download Parquet", data=lambda: _export_file(f, "parquet"),
                        file_name=export_filename(f, "parquet"),
                        mime="application/vnd.apache.parquet", key=f"{key}_parquet",
@@ -147,8 +154,8 @@ def export_buttons(f: Filters, key: str, what: str = "the quotes behind this pag
     c3.caption(f"Exports {what}: every filter applies, people's corrections included; "
                "cells that a spreadsheet would run as formulas are prefixed with '.")
     if too_big:
-        st.caption(f"{n:,} rows is too many to send as CSV through the browser; narrow the "
-                   "filters, take the Parquet file, or write the CSV from a terminal:")
+        st.caption(f"{n:,} rows: the CSV comes gzip-compressed (open it after unpacking), or "
+                   "write it uncompressed from a terminal:")
         st.code(command(f, export_filename(f, "csv")), language="bash")
 
 

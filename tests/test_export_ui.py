@@ -1,0 +1,34 @@
+"""Large slices go to the browser as gzip-compressed CSV, with exactly the slice's rows."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from analysis.store import connect
+from analysis.store.queries import Filters, slice_sql
+from ui import widgets
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_a_slice_over_the_limit_is_offered_gzip_compressed(fixture_store, monkeypatch):
+    monkeypatch.setenv("STANCE_DB", str(fixture_store[0]))
+    monkeypatch.setenv("STANCE_READ_ONLY", "1")
+    monkeypatch.setattr(widgets, "UI_CSV_MAX_ROWS", 5)
+    at = AppTest.from_file(str(ROOT / "pages" / "2_Quotes.py"), default_timeout=60).run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert any(label.startswith("Download CSV (gzip)") for label in labels), labels
+
+    body = gzip.decompress(widgets._export_file(Filters(), "csv.gz")).decode("utf-8")
+    rows = list(csv.DictReader(io.StringIO(body)))
+    con = connect(fixture_store[0], read_only=True)
+    sql, params = slice_sql(Filters(), sort=None)
+    expected = con.execute(sql, params).df()
+    con.close()
+    assert sorted(r["quote_id"] for r in rows) == sorted(expected["quote_id"])

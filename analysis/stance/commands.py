@@ -110,17 +110,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_rescore(args: argparse.Namespace) -> int:
     from analysis.review import rescore_store
     from analysis.stance import DEFAULT_ISSUE, load_scorer
-    from analysis.store import connect, database_path, record_model
+    from analysis.store import connect, database_path
 
     if not database_path(args.db).exists():
         raise StanceError(f"{database_path(args.db)}: no store yet; run `python -m analysis ingest` first")
     scorer = load_scorer()
     con = connect(args.db)
     try:
-        n = rescore_store(con, scorer, DEFAULT_ISSUE)
-        card = scorer.card
-        if card is not None:
-            record_model(con, card.version, card.trained_at, card.training_size, card.metrics)
+        n = rescore_store(con, scorer, DEFAULT_ISSUE)  # also records the model's card
     finally:
         con.close()
     print(f"{n} quotes re-scored with stance model {scorer.version}")

@@ -151,7 +151,15 @@ def as_frame(X: Any) -> pd.DataFrame:
     return X if isinstance(X, pd.DataFrame) else pd.DataFrame(X, columns=list(INPUT_COLUMNS))
 
 
-class IssueTextPairs(BaseEstimator, TransformerMixin):
+class StatelessTransformer(BaseEstimator, TransformerMixin):
+    """A transformer of (text, issue) rows that learns nothing: `fit` only records the input width."""
+
+    def fit(self, X: Any, y: Any = None) -> StatelessTransformer:
+        self.n_features_in_ = 2
+        return self
+
+
+class IssueTextPairs(StatelessTransformer):
     """Target-aware tokens: every (issue word, quote word) pair as one token `issueword|quoteword`.
 
     A linear model over these learns how a quote word's polarity flips with the issue's wording
@@ -161,10 +169,6 @@ class IssueTextPairs(BaseEstimator, TransformerMixin):
 
     def __init__(self, max_quote_words: int = 40):
         self.max_quote_words = max_quote_words
-
-    def fit(self, X: Any, y: Any = None) -> IssueTextPairs:
-        self.n_features_in_ = 2
-        return self
 
     def transform(self, X: Any) -> np.ndarray:
         X = as_frame(X)
@@ -179,16 +183,12 @@ class IssueTextPairs(BaseEstimator, TransformerMixin):
         return np.asarray(["pairs"], dtype=object)
 
 
-class IssueNgrams(BaseEstimator, TransformerMixin):
+class IssueNgrams(StatelessTransformer):
     """Issue-specific copies of the quote's word uni- and bigrams: `issuekey|ngram`.
 
     For issues seen in training this is a per-issue model inside the shared one (what the
     SemEval-2016 baselines train separately per target); for unseen issues the block is silent.
     """
-
-    def fit(self, X: Any, y: Any = None) -> IssueNgrams:
-        self.n_features_in_ = 2
-        return self
 
     def transform(self, X: Any) -> np.ndarray:
         X = as_frame(X)
@@ -204,15 +204,11 @@ class IssueNgrams(BaseEstimator, TransformerMixin):
         return np.asarray(["issue_ngrams"], dtype=object)
 
 
-class QuoteShape(BaseEstimator, TransformerMixin):
+class QuoteShape(StatelessTransformer):
     """Two dense cues for 'neutral': how long the quote is and how much of the issue it mentions.
 
     Short fragments ("weak,") and quotes that never touch the issue's words are mostly neutral.
     """
-
-    def fit(self, X: Any, y: Any = None) -> QuoteShape:
-        self.n_features_in_ = 2
-        return self
 
     def transform(self, X: Any) -> sparse.csr_matrix:
         X = as_frame(X)

@@ -258,11 +258,24 @@ def test_classify_prints_the_documented_fields(trained, monkeypatch, capsys) -> 
     assert rows[0]["stance"] == "neutral"
 
 
+def test_without_embedding_packages_the_model_drops_that_block(monkeypatch, trained) -> None:
+    from analysis.stance import model
+
+    training, models = trained
+    card = model.read_card(models)
+    assert card.params["emb"] == model.DEFAULT_PARAMS["emb"] > 0  # requirements.txt installs them
+    monkeypatch.setattr(model, "_embeddings_available", lambda: False)
+    with pytest.warns(UserWarning, match="without its embedding block"):
+        params = model.shipped_params()
+    assert params == {**model.DEFAULT_PARAMS, "emb": 0.0}
+    # the saved model was trained with the block, so here it is stale and gets rebuilt without it
+    with pytest.warns(UserWarning):
+        assert model.is_stale(card, training)
+
+
 def test_embedding_block_is_verified_and_unit_norm(monkeypatch, tmp_path: Path) -> None:
     from analysis.stance import embed
 
-    if not embed.available():
-        pytest.skip("optional embedding packages not installed")
     vectors = embed.embed(["Mines maim children.", "The hearing is on Tuesday."])
     assert vectors.shape == (2, 384)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)

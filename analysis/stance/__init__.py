@@ -21,7 +21,8 @@ from typing import Any
 from analysis.stance.data import DEFAULT_ISSUE, Example, load_training, read_labelled, rows_to_examples
 from analysis.stance.features import INPUT_COLUMNS, build_pipeline
 from analysis.stance.model import (
-    DEFAULT_PARAMS, MODEL_DIR, ModelCard, Scorer, is_stale, load_scorer, read_card, train_model,
+    DEFAULT_PARAMS, MODEL_DIR, ModelCard, Scorer, is_stale, load_scorer, read_card, shipped_params,
+    train_model,
 )
 
 
@@ -35,5 +36,5 @@ def compare_models(old: Any, new: Any, heldout: Any) -> dict[str, Any]:
 __all__ = [
     "DEFAULT_ISSUE", "DEFAULT_PARAMS", "INPUT_COLUMNS", "MODEL_DIR", "Example", "ModelCard", "Scorer",
     "build_pipeline", "compare_models", "is_stale", "load_scorer", "load_training", "read_card",
-    "read_labelled", "rows_to_examples", "train_model",
+    "read_labelled", "rows_to_examples", "shipped_params", "train_model",
 ]

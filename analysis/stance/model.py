@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 import time
+import warnings
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -41,9 +42,10 @@ EXTRA_FILE = "extra_rows.jsonl"
 # Bump when features or training change in a way the parameters below do not show.
 FEATURE_VERSION = 8
 # The shipped configuration, chosen by grouped cross-validation (bench/stance_bench.py, model card).
+# `emb` weighs the MiniLM sentence-embedding block (analysis/stance/embed.py).
 DEFAULT_PARAMS: dict[str, Any] = {
     "kind": "svm", "C": 1.0, "word": True, "char": True, "signed": True, "cross": True,
-    "per_issue": True, "shape": True, "emb": 0.0, "two_stage": True,
+    "per_issue": True, "shape": True, "emb": 0.5, "two_stage": True,
 }
 # Only these module prefixes may appear in a model file we load (skops refuses anything else).
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "analysis.stance.")
@@ -69,6 +71,19 @@ class ModelCard:
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def shipped_params() -> dict[str, Any]:
+    """`DEFAULT_PARAMS`, without the embedding block when its packages are not installed.
+
+    requirements.txt installs them; a trimmed environment still gets a working n-gram model
+    (and a warning), rather than no stance at all.
+    """
+    if DEFAULT_PARAMS["emb"] and not _embeddings_available():
+        warnings.warn("sentence-embedding packages missing (see requirements.txt): the stance model "
+                      "is trained without its embedding block", stacklevel=2)
+        return {**DEFAULT_PARAMS, "emb": 0.0}
+    return dict(DEFAULT_PARAMS)
 
 
 def params_key(params: dict[str, Any]) -> str:
@@ -185,7 +200,7 @@ def train_model(
         model_dir: where to save (default `data/models/`).
         extra_rows: in-memory (text, label[, issue]) rows, e.g. a person's corrections; they take
             precedence over a training statement with the same text and issue.
-        params: overrides of `DEFAULT_PARAMS` (`kind`, `C`, `cross`, `shape`).
+        params: overrides of `shipped_params()` (`kind`, `C`, `cross`, `emb`...).
         training_dir: the project's labelled statements (default `data/training/`).
         evaluate: also run cross-validation grouped by issue and store it in the card.
         keep_extra_rows: when no new extras are given, reuse those saved with the previous model
@@ -198,7 +213,7 @@ def train_model(
         StanceError: unreadable or badly labelled input, or fewer than three labels.
     """
     model_dir = Path(model_dir) if model_dir else MODEL_DIR
-    params = {**DEFAULT_PARAMS, **(params or {})}
+    params = {**shipped_params(), **(params or {})}
     base = load_training(training_dir)
     extras = [ex for p in extra for ex in read_labelled(Path(p))]
     extras += rows_to_examples(extra_rows, source="corrections")
@@ -257,24 +272,19 @@ def read_card(model_dir: Path | None = None) -> ModelCard | None:
 
 
 def is_stale(card: ModelCard | None, training_dir: Path = TRAINING_DIR) -> bool:
-    """True when there is no model or the training data, parameters or library versions changed.
-
-    The optional embedding block (`train --embeddings`) is kept as chosen, unless its packages
-    are no longer installed.
-    """
+    """True when there is no model or the training data, parameters or library versions changed."""
     if card is None:
         return True
     try:
         base_hash = data_hash(load_training(training_dir))
     except StanceError:
         return False  # no training data here: keep whatever model exists
-    shipped = {k: v for k, v in DEFAULT_PARAMS.items() if k != "emb"}
+    shipped = shipped_params()
     return (
         card.base_hash != base_hash
         or card.feature_version != FEATURE_VERSION
         or card.sklearn_version != sklearn.__version__
         or {k: card.params.get(k) for k in shipped} != shipped
-        or (bool(card.params.get("emb")) and not _embeddings_available())
     )
 
 
@@ -323,11 +333,8 @@ def load_scorer(
                 f"no current stance model in {model_dir}; run `python -m analysis train`"
             )
         try:
-            emb = card.params.get("emb", 0.0) if card is not None else 0.0
-            keep = {"emb": emb} if emb and _embeddings_available() else None
             card = train_model(
-                model_dir=model_dir, training_dir=training_dir, keep_extra_rows=True,
-                evaluate=False, params=keep,
+                model_dir=model_dir, training_dir=training_dir, keep_extra_rows=True, evaluate=False,
             )
         except StanceError as exc:
             raise ModelNotTrained(f"cannot train the stance model: {exc}") from exc

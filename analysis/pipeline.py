@@ -9,6 +9,7 @@ Texts go through `nlp.pipe` in batches; models are passed in, never loaded here.
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -41,17 +42,25 @@ def extract_quotes(
     default_issue: str = DEFAULT_ISSUE,
     batch_size: int = 32,
 ) -> Iterator[tuple[Article, list[Quote]]]:
-    """Yield (article, quotes) for every article; stance fields stay None without a scorer.
+    """Yield (article, quotes) for every article, in input order; stance stays None without a scorer.
 
-    Stance is scored once per batch of articles: the model's cost is mostly per call.
+    Stance is scored once per batch of articles (the model's cost is mostly per call), on a
+    second thread while spaCy parses the next batch: the sentence-embedding model releases the
+    GIL, so on two cores most of its time hides behind parsing.
     """
     pending: list[tuple[Article, list[Quote]]] = []
     pairs = ((a.text, a) for a in articles)
-    for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
-        pending.append((article, quotes_of(doc, article, gazetteer)))
-        if len(pending) >= batch_size:
-            yield from score_batch(pending, scorer, default_issue)
-            pending = []
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stance") as pool:
+        scoring: Future[list[tuple[Article, list[Quote]]]] | None = None
+        for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
+            pending.append((article, quotes_of(doc, article, gazetteer)))
+            if len(pending) >= batch_size:
+                if scoring is not None:
+                    yield from scoring.result()
+                scoring = pool.submit(score_batch, pending, scorer, default_issue)
+                pending = []
+        if scoring is not None:
+            yield from scoring.result()
     yield from score_batch(pending, scorer, default_issue)
 
 

@@ -1,0 +1,65 @@
+"""Running the stages over many articles (analysis/pipeline.py).
+
+All example articles are written for these tests.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from analysis.nlp import load_nlp
+from analysis.pipeline import extract_quotes
+from analysis.records import Article, StanceScore
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_nlp()
+
+
+class CountingScorer:
+    """Labels each quote by its position; records which thread scored each batch."""
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+        self.threads: set[str] = set()
+
+    def score(self, texts: list[str], issues: list[str]) -> list[StanceScore]:
+        self.calls.append(len(texts))
+        self.threads.add(threading.current_thread().name)
+        return [StanceScore("neutral", 0.1, 0.2, 0.7, f"v:{t}") for t in texts]
+
+
+def _article(i: int) -> Article:
+    text = f'"Harbour {i} opens on Monday," the mayor said. Ms Lund said the ferry {i} was late.'
+    return Article(doc_id=f"d{i}", text=text, issue="Opening the harbour")
+
+
+def test_order_is_kept_and_every_quote_is_scored_across_batches(nlp) -> None:
+    articles = [_article(i) for i in range(7)]
+    scorer = CountingScorer()
+    out = list(extract_quotes(articles, nlp, scorer=scorer, batch_size=3))
+    assert [a.doc_id for a, _ in out] == [f"d{i}" for i in range(7)]
+    for i, (_, quotes) in enumerate(out):
+        assert quotes, f"article d{i} lost its quotes"
+        for q in quotes:
+            assert q.model_version == f"v:{q.quote}"  # each quote got its own score back
+    assert sum(scorer.calls) == sum(len(q) for _, q in out)
+    assert len(scorer.calls) == 3  # batches of 3, 3 and the last 1
+    assert any(name.startswith("stance") for name in scorer.threads)
+
+
+def test_a_scoring_error_reaches_the_caller(nlp) -> None:
+    class Broken:
+        def score(self, texts: list[str], issues: list[str]) -> list[StanceScore]:
+            raise RuntimeError("model file is corrupt")
+
+    with pytest.raises(RuntimeError, match="corrupt"):
+        list(extract_quotes([_article(i) for i in range(4)], nlp, scorer=Broken(), batch_size=2))
+
+
+def test_without_a_scorer_stance_stays_empty(nlp) -> None:
+    out = list(extract_quotes([_article(1)], nlp))
+    assert out[0][1] and all(q.stance is None for q in out[0][1])

@@ -78,3 +78,31 @@ def calibration_bins(card: Any) -> pd.DataFrame:
             if not found.empty:
                 return found
     return pd.DataFrame(columns=["confidence", "accuracy", "count"])
+
+
+_BLOCKS = (
+    ("word", "word 1-2-grams"), ("char", "character 2-5-grams"),
+    ("signed", "n-grams signed by the issue's direction"), ("cross", "issue word x quote word pairs"),
+    ("per_issue", "per-issue n-grams"), ("shape", "length and issue overlap"),
+    ("emb", "MiniLM sentence embeddings of quote and issue"),
+)
+
+
+def feature_summary(params: dict[str, Any]) -> str:
+    """The model's feature blocks in words, from its parameters ("" when there are none)."""
+    blocks = [text for key, text in _BLOCKS if params.get(key)]
+    if not blocks:
+        return ""
+    kind = {"svm": "linear SVM", "lr": "logistic regression"}.get(str(params.get("kind")), "linear model")
+    shape = "two-stage " if params.get("two_stage") else ""
+    return f"{shape}{kind} over " + ", ".join(blocks)
+
+
+def targets_table(card: dict[str, Any]) -> pd.DataFrame:
+    """The benchmark's acceptance targets: what was aimed for, what was measured, met or not."""
+    rows = [r for r in card.get("targets") or [] if isinstance(r, dict)]
+    return pd.DataFrame(
+        [{"target": r.get("target"), "goal": r.get("goal"), "measured": r.get("measured"),
+          "met": {True: "yes", False: "no"}.get(r.get("met"), "not run")} for r in rows],
+        columns=["target", "goal", "measured", "met"],
+    )

@@ -36,6 +36,9 @@ if card:
     if counts:
         st.caption("Training labels: " + ", ".join(f"{counts.get(s, 0):,} {s}" for s in STANCES)
                    + f". Parameters: {card.get('params')}.")
+    summary = model_card.feature_summary(card.get("params") or {})
+    if summary:
+        st.markdown(f"Features: {summary}.")
 
 sets = {f"{name}: {path}": m for name, cd in cards.items()
         for path, m in model_card.metric_sets(cd).items()}
@@ -65,6 +68,13 @@ if sets:
     widgets.chart(charts.confusion_matrix(labels, matrix), "confusion_matrix", "mdl_conf")
 else:
     st.info("The card holds no evaluation yet (macro-F1, confusion matrix).")
+
+targets = model_card.targets_table(cards.get("model_card.json", {}))
+if not targets.empty:
+    st.subheader("Targets")
+    st.caption("The acceptance targets for the stance model, as `bench/stance_bench.py` last "
+               "measured them (data/model_card.json).")
+    st.dataframe(targets, hide_index=True, width="stretch")
 
 st.subheader("Are its probabilities honest?")
 # the chosen evaluation's reliability bins first, then any in the cards

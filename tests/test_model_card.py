@@ -44,3 +44,22 @@ def test_read_cards_skips_missing_and_broken_files(tmp_path):
     bad.write_text("{not json")
     cards = model_card.read_cards((good, bad, tmp_path / "missing.json"))
     assert list(cards) == ["a.json"]
+
+
+def test_feature_summary_names_the_blocks_in_use():
+    text = model_card.feature_summary({"kind": "svm", "two_stage": True, "word": True, "emb": 0.5,
+                                       "char": False})
+    assert text == "two-stage linear SVM over word 1-2-grams, MiniLM sentence embeddings of quote and issue"
+    assert "embeddings" not in model_card.feature_summary({"kind": "lr", "word": True, "emb": 0.0})
+    assert model_card.feature_summary({}) == ""
+
+
+def test_targets_table_says_met_not_met_and_not_run():
+    card = {"targets": [
+        {"target": "cv", "goal": ">= 0.75", "measured": 0.77, "met": True},
+        {"target": "seed", "goal": ">= 12", "measured": 9, "met": False},
+        {"target": "ukp", "goal": ">= 0.50", "measured": None, "met": None},
+    ]}
+    table = model_card.targets_table(card)
+    assert list(table["met"]) == ["yes", "no", "not run"]
+    assert model_card.targets_table({}).empty

@@ -144,3 +144,14 @@ def test_confidence_threshold_narrows_the_divisions(store_env):
     narrowed = sum(sum(t["customdata"][i][2] for i in range(len(t["customdata"])))
                    for t in chart_specs(at)[1]["data"])
     assert 0 < narrowed < total
+
+
+def test_model_page_shows_the_features_and_the_benchmark_targets(store_env):
+    import json
+
+    card = json.loads((ROOT / "data" / "model_card.json").read_text(encoding="utf-8"))
+    at = run_page("pages/5_Model.py")
+    assert not at.exception
+    assert "Targets" in [h.value for h in at.subheader]
+    shown = [df.value for df in at.dataframe if "goal" in df.value.columns]
+    assert shown and len(shown[0]) == len(card["targets"])

@@ -106,3 +106,8 @@ def targets_table(card: dict[str, Any]) -> pd.DataFrame:
           "met": {True: "yes", False: "no"}.get(r.get("met"), "not run")} for r in rows],
         columns=["target", "goal", "measured", "met"],
     )
+
+
+def shipped_first(sets: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """The metric sets with the shipped model's own evaluations first, others in card order."""
+    return dict(sorted(sets.items(), key=lambda kv: "shipped" not in kv[0]))

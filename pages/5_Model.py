@@ -45,6 +45,7 @@ sets = {f"{name}: {path}": m for name, cd in cards.items()
 for row in models.itertuples():  # the store's record of each model that scored its quotes
     sets.update({f"store, model {row.version}: {path}": m
                  for path, m in model_card.metric_sets(row.metrics).items()})
+sets = model_card.shipped_first(sets)
 st.subheader("How well it measured")
 if sets:
     which = st.selectbox("Evaluation", list(sets), key="mdl_set")

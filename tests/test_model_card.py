@@ -63,3 +63,9 @@ def test_targets_table_says_met_not_met_and_not_run():
     table = model_card.targets_table(card)
     assert list(table["met"]) == ["yes", "no", "not run"]
     assert model_card.targets_table({}).empty
+
+
+def test_the_shipped_models_evaluation_comes_first():
+    sets = {"grouped_cv.tfidf_lr": {}, "grouped_cv.two_stage (shipped)": {}, "seed_gold.direct": {}}
+    assert list(model_card.shipped_first(sets)) == [
+        "grouped_cv.two_stage (shipped)", "grouped_cv.tfidf_lr", "seed_gold.direct"]

@@ -151,6 +151,15 @@ def test_explanation_terms_come_from_the_text(scorer) -> None:
     assert any(w > 0 for _, w in terms)
 
 
+def test_explanation_by_kind_accounts_for_the_listed_words(scorer) -> None:
+    text = "Banning rockets is government overreach into family fun."
+    kinds = scorer.explain_by_kind(text, ISSUE_A)
+    assert set(kinds) <= {"words", "sentence meaning", "length and issue overlap"}
+    assert "sentence meaning" in kinds  # the shipped model has the embedding block
+    every_term = scorer.explain(text, ISSUE_A, top_k=1000)
+    assert kinds["words"] == pytest.approx(sum(w for _, w in every_term), abs=1e-2)
+
+
 def test_no_speaker_or_actor_feature_can_enter_the_pipeline() -> None:
     pipe = build_pipeline(calibrate=False)
     columns = {c for _, _, cols in pipe.named_steps["features"].transformers

@@ -66,3 +66,9 @@ def show_reasons(row: dict[str, Any]) -> None:
                "from it (negative). The speaker and actor type are never used.")
     st.dataframe(pd.DataFrame(terms, columns=["term", "weight"]), hide_index=True,
                  width="stretch")
+    kinds = data.explain_by_kind(str(row["quote"]), str(row.get("issue") or ""))
+    if kinds:
+        st.caption("Net push toward the answer by kind of evidence: "
+                   + ", ".join(f"{kind} {value:+.2f}" for kind, value in kinds.items())
+                   + ". \"Sentence meaning\" is the quote's sentence embedding, which no single "
+                     "word accounts for.")

@@ -145,6 +145,13 @@ def explain(text: str, issue: str, top_k: int = 8) -> list[tuple[str, float]] | 
     return None if scorer is None else list(scorer.explain(text, issue, top_k))
 
 
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def explain_by_kind(text: str, issue: str) -> dict[str, float] | None:
+    """Net push of words, sentence meaning and shape cues toward the label (None: no model)."""
+    scorer, _ = stance_scorer()
+    return None if scorer is None else dict(scorer.explain_by_kind(text, issue))
+
+
 @st.cache_data(show_spinner=False)
 def cue_lemmas() -> tuple[tuple[str, str], ...]:
     """(form, lemma) pairs from analysis/resources/cue_verbs.txt (`<kind> <lemma> <form>...`).

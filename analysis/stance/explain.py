@@ -6,7 +6,8 @@ A feature's contribution toward label k is x_j * (w_kj - mean_c w_cj): its value
 more it weighs for k than for the average class. Character n-grams are shared out among the quote
 words that contain them, and issue x quote pairs are credited to their quote word, so the
 dashboard can highlight words of the quote. Issue-signed and issue-specific n-grams count for the
-n-gram itself. Dense cues (length, issue overlap, embeddings) are not words and are left out.
+n-gram itself. Dense cues (length, issue overlap, embeddings) are not words: `explain_by_kind`
+reports their share of the decision next to the words' share.
 """
 
 from __future__ import annotations
@@ -30,13 +31,11 @@ def linear_weights(clf: Any) -> tuple[np.ndarray, list[str]]:
     raise TypeError(f"cannot explain a {type(clf).__name__}: no linear coefficients")
 
 
-def explain_pipeline(
-    pipe: Pipeline, text: str, issue: str, label: str, top_k: int = 8
-) -> list[tuple[str, float]]:
-    """Top `top_k` quote terms by |contribution| toward `label`, signed, largest first.
+def _contributions(pipe: Any, text: str, issue: str, label: str) -> list[tuple[str, str, float]]:
+    """(block, feature name, contribution toward `label`) for every non-zero feature of the pair.
 
-    For a two-stage model (`TwoStageStance`) the stage that decided `label` is explained:
-    neutral by the stance-bearing-vs-neutral stage, supportive/opposed by the polarity stage.
+    For a two-stage model (`TwoStageStance`) the stage that decided `label` is read:
+    neutral from the stance-bearing-vs-neutral stage, supportive/opposed from the polarity stage.
     """
     if hasattr(pipe, "stage_for"):
         pipe, label = pipe.stage_for(label)
@@ -44,17 +43,25 @@ def explain_pipeline(
     W, classes = linear_weights(pipe.named_steps["clf"])
     if W.shape[0] == 1:  # binary problem: one row for the second class
         W = np.vstack([-W[0], W[0]])
-    k = classes.index(label)
-    relative = W[k] - W.mean(axis=0)
+    relative = W[classes.index(label)] - W.mean(axis=0)
     x = features.transform(frame([text], [issue])).tocsr()
     names = features.get_feature_names_out()
-    tokens = words(text)
-    scores: dict[str, float] = defaultdict(float)
+    out = []
     for j, value in zip(x.indices, x.data):
         contribution = float(value * relative[j])
-        if contribution == 0.0:
-            continue
-        block, _, name = str(names[j]).partition("__")
+        if contribution != 0.0:
+            block, _, name = str(names[j]).partition("__")
+            out.append((block, name, contribution))
+    return out
+
+
+def explain_pipeline(
+    pipe: Pipeline, text: str, issue: str, label: str, top_k: int = 8
+) -> list[tuple[str, float]]:
+    """Top `top_k` quote terms by |contribution| toward `label`, signed, largest first."""
+    tokens = words(text)
+    scores: dict[str, float] = defaultdict(float)
+    for block, name, contribution in _contributions(pipe, text, issue, label):
         if block in ("word", "signed"):
             scores[name] += contribution
         elif block == "cross":
@@ -68,3 +75,20 @@ def explain_pipeline(
                 scores[t] += contribution / len(holders)
     ranked = sorted(scores.items(), key=lambda kv: abs(kv[1]), reverse=True)
     return [(term, round(value, 4)) for term, value in ranked[:top_k] if value != 0.0]
+
+
+# How the feature blocks are named to a reader.
+EVIDENCE_KINDS = {"word": "words", "signed": "words", "cross": "words", "issue": "words",
+                  "char": "words", "emb": "sentence meaning", "shape": "length and issue overlap"}
+
+
+def explain_by_kind(pipe: Pipeline, text: str, issue: str, label: str) -> dict[str, float]:
+    """Net contribution toward `label` of each kind of evidence (words, sentence meaning, shape).
+
+    The listed terms of `explain_pipeline` only cover "words"; this says how much of the
+    decision came from the sentence embedding and the dense cues instead.
+    """
+    totals: dict[str, float] = defaultdict(float)
+    for block, _, contribution in _contributions(pipe, text, issue, label):
+        totals[EVIDENCE_KINDS.get(block, block)] += contribution
+    return {kind: round(value, 4) for kind, value in totals.items()}

@@ -32,7 +32,7 @@ from analysis.records import STANCES, StanceScore
 from analysis.stance.data import (
     REPO, TRAINING_DIR, Example, data_hash, dedupe, load_training, read_labelled, rows_to_examples,
 )
-from analysis.stance.explain import explain_pipeline
+from analysis.stance.explain import explain_by_kind, explain_pipeline
 from analysis.stance.features import build_pipeline, frame
 
 MODEL_DIR = REPO / "data" / "models"
@@ -161,6 +161,11 @@ class Scorer:
         """
         label = self.predict([text], [issue])[0]
         return explain_pipeline(self.pipeline, text, issue, label, top_k=top_k)
+
+    def explain_by_kind(self, text: str, issue: str) -> dict[str, float]:
+        """How much words, sentence meaning (embeddings) and shape cues pushed toward the label."""
+        label = self.predict([text], [issue])[0]
+        return explain_by_kind(self.pipeline, text, issue, label)
 
 
 def _atomic_write(path: Path, write: Any) -> None:

@@ -8,7 +8,7 @@ Texts go through `nlp.pipe` in batches; models are passed in, never loaded here.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -41,27 +41,33 @@ def extract_quotes(
     scorer: StanceScorer | None = None,
     default_issue: str = DEFAULT_ISSUE,
     batch_size: int = 32,
+    score_every: int = 8,
 ) -> Iterator[tuple[Article, list[Quote]]]:
     """Yield (article, quotes) for every article, in input order; stance stays None without a scorer.
 
-    Stance is scored once per batch of articles (the model's cost is mostly per call), on a
-    second thread while spaCy parses the next batch: the sentence-embedding model releases the
-    GIL, so on two cores most of its time hides behind parsing.
+    spaCy parses `batch_size` texts at a time. Each group of `score_every` parsed articles is
+    queued for stance scoring on a second thread (the model's cost is partly per call), and
+    parsing goes on meanwhile: the sentence-embedding model releases the GIL, so on two cores
+    most of its time hides behind parsing. Scored groups are yielded as soon as they are done,
+    in order; at most two spaCy batches' worth wait in the queue.
     """
+    score_every = max(1, min(score_every, batch_size))
+    max_queued = max(2, 2 * batch_size // score_every)
     pending: list[tuple[Article, list[Quote]]] = []
     pairs = ((a.text, a) for a in articles)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="stance") as pool:
-        scoring: Future[list[tuple[Article, list[Quote]]]] | None = None
+        queue: deque[Future[list[tuple[Article, list[Quote]]]]] = deque()
         for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
             pending.append((article, quotes_of(doc, article, gazetteer)))
-            if len(pending) >= batch_size:
-                if scoring is not None:
-                    yield from scoring.result()
-                scoring = pool.submit(score_batch, pending, scorer, default_issue)
+            if len(pending) >= score_every:
+                queue.append(pool.submit(score_batch, pending, scorer, default_issue))
                 pending = []
-        if scoring is not None:
-            yield from scoring.result()
-    yield from score_batch(pending, scorer, default_issue)
+            while queue and (queue[0].done() or len(queue) > max_queued):
+                yield from queue.popleft().result()
+        if pending:
+            queue.append(pool.submit(score_batch, pending, scorer, default_issue))
+        while queue:
+            yield from queue.popleft().result()
 
 
 def quotes_of(doc: Doc, article: Article, gazetteer: Gazetteer | None) -> list[Quote]:

@@ -37,17 +37,20 @@ def _article(i: int) -> Article:
     return Article(doc_id=f"d{i}", text=text, issue="Opening the harbour")
 
 
-def test_order_is_kept_and_every_quote_is_scored_across_batches(nlp) -> None:
+@pytest.mark.parametrize("batch_size, score_every, calls", [(3, 8, 3), (4, 2, 4), (32, 1, 7)])
+def test_order_is_kept_and_every_quote_is_scored_across_batches(nlp, batch_size, score_every,
+                                                                calls) -> None:
     articles = [_article(i) for i in range(7)]
     scorer = CountingScorer()
-    out = list(extract_quotes(articles, nlp, scorer=scorer, batch_size=3))
+    out = list(extract_quotes(articles, nlp, scorer=scorer, batch_size=batch_size,
+                              score_every=score_every))
     assert [a.doc_id for a, _ in out] == [f"d{i}" for i in range(7)]
     for i, (_, quotes) in enumerate(out):
         assert quotes, f"article d{i} lost its quotes"
         for q in quotes:
             assert q.model_version == f"v:{q.quote}"  # each quote got its own score back
     assert sum(scorer.calls) == sum(len(q) for _, q in out)
-    assert len(scorer.calls) == 3  # batches of 3, 3 and the last 1
+    assert len(scorer.calls) == calls  # groups of min(batch_size, score_every), then the rest
     assert any(name.startswith("stance") for name in scorer.threads)
 
 

@@ -28,6 +28,7 @@ import re
 from spacy.attrs import IDX, LOWER
 from spacy.tokens import Doc, Token
 
+from analysis.cues import cue_forms
 from analysis.records import Attribution, HasPieces, Span
 from analysis.speakers import SpeakerResolver, find_speaker
 
@@ -62,19 +63,6 @@ class _Found:
     kind: str
     pieces: list[Span] = field(default_factory=list)
     speaker_from: Token | None = None  # for continuations: the cue whose speaker they share
-
-
-@lru_cache(maxsize=1)
-def cue_forms() -> dict[str, tuple[str, str]]:
-    """Lowercased verb form -> (kind, lemma), from resources/cue_verbs.txt."""
-    forms: dict[str, tuple[str, str]] = {}
-    for line in (RESOURCES / "cue_verbs.txt").read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, lemma, *words = line.split()
-        for word in words:
-            forms.setdefault(word.lower(), (kind, lemma))
-    return forms
 
 
 # ---------------------------------------------------------------------------------------------

@@ -75,8 +75,8 @@ def bench_queries(db: Path, repeats: int = 3) -> dict[str, Any]:
         for name, kwargs in questions:
             kw = {k: (top if k == "speaker" and v is None else v) for k, v in kwargs.items()}
             if kw.get("lemmas") == "cue_lemmas":  # as the Framing page passes them
-                from analysis.quotes import cue_forms
-                kw["lemmas"] = tuple(sorted((f, lem) for f, (_k, lem) in cue_forms().items()))
+                from analysis.cues import cue_lemmas
+                kw["lemmas"] = cue_lemmas()
             times = []
             for f in VARIANTS.values():
                 for _ in range(repeats):

@@ -182,3 +182,12 @@ def test_one_content_is_reported_once(nlp, text: str) -> None:
     spans = [p for a in found for p in a.pieces]
     assert len(found) == 1
     assert all(not (s1 < e2 and s2 < e1) for i, (s1, e1) in enumerate(spans) for s2, e2 in spans[i + 1:])
+
+
+def test_cue_verbs_map_every_form_to_its_lemma() -> None:
+    from analysis.cues import cue_forms, cue_lemmas
+
+    assert cue_forms()["said"] == ("speech", "say") and cue_forms()["says"][1] == "say"
+    pairs = cue_lemmas()
+    assert list(pairs) == sorted(pairs)
+    assert dict(pairs) == {form: lemma for form, (_, lemma) in cue_forms().items()}

@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import streamlit as st
 
+from analysis import cues
 from analysis.errors import StanceError
 from analysis.store import connect, database_path
 from analysis.store import queries as Q
@@ -154,22 +155,11 @@ def explain_by_kind(text: str, issue: str) -> dict[str, float] | None:
 
 @st.cache_data(show_spinner=False)
 def cue_lemmas() -> tuple[tuple[str, str], ...]:
-    """(form, lemma) pairs from analysis/resources/cue_verbs.txt (`<kind> <lemma> <form>...`).
-
-    Read here rather than through analysis.quotes, which would import spaCy into the dashboard.
-    """
-    path = Path(__file__).resolve().parents[1] / "analysis" / "resources" / "cue_verbs.txt"
-    pairs: dict[str, str] = {}
+    """(form, lemma) pairs of the cue verbs (`analysis.cues`); none if the file is unreadable."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        return cues.cue_lemmas()
     except OSError:
         return ()
-    for line in lines:
-        if line.strip() and not line.startswith("#"):
-            _kind, lemma, *forms = line.split()
-            for form in forms:
-                pairs.setdefault(form.lower(), lemma)
-    return tuple(sorted(pairs.items()))
 
 
 @st.cache_data(ttl=3600, show_spinner=False)

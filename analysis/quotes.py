@@ -484,12 +484,13 @@ def find_attributions(doc: Doc) -> list[Attribution]:
     ctx = _Ctx(doc, text, inside)
     direct = _link_direct(ctx, spans)
     used = {f.cue.i for f in direct if f.cue is not None}
-    direct_pieces = [p for f in direct for p in f.pieces]
+    taken = [p for f in direct for p in f.pieces]
     indirect = []
     for f in _indirect(doc, inside, used):
         # two cue rules can find the same content ("intend to ..." under two verbs): keep one
-        if not _overlaps(f.pieces[0], direct_pieces + [p for g in indirect for p in g.pieces]):
+        if not _overlaps(f.pieces[0], taken):
             indirect.append(f)
+            taken.extend(f.pieces)
     resolver = SpeakerResolver(doc, inside)
     items = sorted(direct + indirect, key=lambda f: f.pieces[0][0])
     speakers = [resolver.resolve(f.cue) if f.cue is not None else None for f in items]

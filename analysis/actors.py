@@ -34,9 +34,13 @@ DEFAULT_GAZETTEER = Path(__file__).resolve().parents[1] / "data" / "gazetteer.cs
 TOKEN = re.compile(r"\w+(?:[.-]\w+)*|[^\w\s]")
 
 
+def _straight(text: str) -> str:
+    return text.replace("’", "'")
+
+
 def tokens(text: str) -> list[str]:
     """The words and punctuation marks of `text`."""
-    return TOKEN.findall(text.replace("’", "'"))
+    return TOKEN.findall(_straight(text))
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,7 @@ class PhraseTable:
     def _token_match(self, text: str) -> tuple[int, str] | None:
         if not self.longest:
             return None
-        spans = [(m.start(), m.group()) for m in TOKEN.finditer(text.replace("’", "'"))]
+        spans = [(m.start(), m.group()) for m in TOKEN.finditer(_straight(text))]
         words = [w for _, w in spans]
         lowered = [w.lower() for w in words]
         for i in range(len(words)):

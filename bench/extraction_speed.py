@@ -65,21 +65,14 @@ def time_extraction(nlp, texts: list[str], gazetteer) -> float:
     return time.perf_counter() - t0
 
 
-def _forget_embeddings() -> None:
-    """Empty the sentence-embedding cache, so a repeated run embeds every quote again."""
-    from analysis.stance import embed
-
-    if embed.encoder.cache_info().currsize:
-        embed.encoder().cache.clear()
-
-
 def time_ingest(nlp, texts: list[str], gazetteer, scorer, db: Path) -> float:
     """Extraction + stance + one transaction per article into a fresh DuckDB file."""
+    from analysis.stance import embed
     from analysis.store import connect, save_article
 
     db.unlink(missing_ok=True)
     con = connect(db)
-    _forget_embeddings()
+    embed.clear_cache()  # so a repeated run embeds every quote again
     # a different article id per run, so every run writes every article
     articles = [Article(doc_id=str(i), text=t + f"\n{db.stem}-{time.time_ns()}") for i, t in enumerate(texts)]
     t0 = time.perf_counter()

@@ -288,6 +288,8 @@ def test_embedding_block_is_verified_and_unit_norm(monkeypatch, tmp_path: Path) 
     vectors = embed.embed(["Mines maim children.", "The hearing is on Tuesday."])
     assert vectors.shape == (2, 384)
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    embed.clear_cache()
+    assert not embed.encoder().cache
     fake = tmp_path / "tokenizer.json"
     fake.write_text("{}", encoding="utf-8")
     monkeypatch.setenv("STANCE_TOKENIZER_JSON", str(fake))

@@ -132,6 +132,12 @@ def encoder() -> _Encoder:
     return _Encoder()
 
 
+def clear_cache() -> None:
+    """Forget the vectors computed so far (the model stays loaded); e.g. before a timed run."""
+    if encoder.cache_info().currsize:
+        encoder().cache.clear()
+
+
 def embed(texts: list[str]) -> np.ndarray:
     """384-d unit vectors, one per text."""
     return encoder().encode([t or "" for t in texts])

@@ -95,7 +95,9 @@ def feature_summary(params: dict[str, Any]) -> str:
         return ""
     kind = {"svm": "linear SVM", "lr": "logistic regression"}.get(str(params.get("kind")), "linear model")
     shape = "two-stage " if params.get("two_stage") else ""
-    return f"{shape}{kind} over " + ", ".join(blocks)
+    experts = (f"; an issue with {params['experts']} or more labelled statements also gets a "
+               "model of its own" if params.get("experts") else "")
+    return f"{shape}{kind} over " + ", ".join(blocks) + experts
 
 
 def targets_table(card: dict[str, Any]) -> pd.DataFrame:

@@ -7,7 +7,8 @@ more it weighs for k than for the average class. Character n-grams are shared ou
 words that contain them, and issue x quote pairs are credited to their quote word, so the
 dashboard can highlight words of the quote. Issue-signed and issue-specific n-grams count for the
 n-gram itself. Dense cues (length, issue overlap, embeddings) are not words: `explain_by_kind`
-reports their share of the decision next to the words' share.
+reports their share of the decision next to the words' share. Where an issue has a model of its
+own (`experts.IssueExperts`), both models' contributions count by their weight in the mixture.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections import defaultdict
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from sklearn.pipeline import Pipeline
 
 from analysis.stance.features import frame, words
@@ -31,27 +33,46 @@ def linear_weights(clf: Any) -> tuple[np.ndarray, list[str]]:
     raise TypeError(f"cannot explain a {type(clf).__name__}: no linear coefficients")
 
 
+def _linear_parts(pipe: Any, issue: str) -> list[tuple[Any, float]]:
+    """The models behind a prediction for `issue`, each with its weight in the mixture.
+
+    An `IssueExperts` model mixes its shared model with the issue's own model, when it has one.
+    """
+    if hasattr(pipe, "expert_for"):
+        found = pipe.expert_for(issue)
+        if found is None:
+            return [(pipe.shared_, 1.0)]
+        expert, weight = found
+        return [(pipe.shared_, 1.0 - weight), (expert, weight)]
+    return [(pipe, 1.0)]
+
+
 def _contributions(pipe: Any, text: str, issue: str, label: str) -> list[tuple[str, str, float]]:
     """(block, feature name, contribution toward `label`) for every non-zero feature of the pair.
 
     For a two-stage model (`TwoStageStance`) the stage that decided `label` is read:
     neutral from the stance-bearing-vs-neutral stage, supportive/opposed from the polarity stage.
+    Where an issue's own model is mixed in, each model's contributions count by its weight.
     """
-    if hasattr(pipe, "stage_for"):
-        pipe, label = pipe.stage_for(label)
-    features = pipe.named_steps["features"]
-    W, classes = linear_weights(pipe.named_steps["clf"])
-    if W.shape[0] == 1:  # binary problem: one row for the second class
-        W = np.vstack([-W[0], W[0]])
-    relative = W[classes.index(label)] - W.mean(axis=0)
-    x = features.transform(frame([text], [issue])).tocsr()
-    names = features.get_feature_names_out()
     out = []
-    for j, value in zip(x.indices, x.data):
-        contribution = float(value * relative[j])
-        if contribution != 0.0:
-            block, _, name = str(names[j]).partition("__")
-            out.append((block, name, contribution))
+    for part, weight in _linear_parts(pipe, issue):
+        if weight == 0.0:
+            continue
+        part_label = label
+        if hasattr(part, "stage_for"):
+            part, part_label = part.stage_for(label)
+        features = part.named_steps["features"]
+        W, classes = linear_weights(part.named_steps["clf"])
+        if W.shape[0] == 1:  # binary problem: one row for the second class
+            W = np.vstack([-W[0], W[0]])
+        relative = W[classes.index(part_label)] - W.mean(axis=0)
+        x = sparse.csr_matrix(features.transform(frame([text], [issue])))
+        names = features.get_feature_names_out()
+        for j, value in zip(x.indices, x.data):
+            contribution = float(value * relative[j]) * weight
+            if contribution != 0.0:
+                block, _, name = str(names[j]).partition("__")
+                out.append((block, name, contribution))
     return out
 
 

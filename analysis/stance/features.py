@@ -323,6 +323,7 @@ def build_pipeline(
     kind: str = "lr", C: float = 4.0, cross: bool = True, shape: bool = True,
     signed: bool = True, char: bool = True, emb: float = 0.0, word: bool = True,
     per_issue: bool = False, calibrate: bool = True, seed: int = 0, two_stage: bool = False,
+    experts: int = 0,
 ) -> Any:
     """The stance model: features over quote and issue text, then a calibrated linear classifier.
 
@@ -340,12 +341,21 @@ def build_pipeline(
         seed: random state of the calibration folds.
         two_stage: split the decision in two (`TwoStageStance`): stance-bearing vs neutral
             without the target-aware blocks, then the polarity with them.
+        experts: when > 0, wrap it all in `IssueExperts`: an issue with at least this many
+            labelled statements also gets a model of its own, mixed in by a weight chosen out
+            of fold.
 
     Returns:
-        An unfitted `Pipeline` (or `TwoStageStance` of two) taking a `frame(texts, issues)` DataFrame.
+        An unfitted `Pipeline` (or `TwoStageStance`, or `IssueExperts`) taking a
+        `frame(texts, issues)` DataFrame.
     """
     params = dict(kind=kind, C=C, cross=cross, shape=shape, signed=signed, char=char, emb=emb,
                   word=word, per_issue=per_issue, calibrate=calibrate, seed=seed)
+    if experts:
+        from analysis.stance.experts import IssueExperts
+
+        return IssueExperts(shared_params={**params, "two_stage": two_stage},
+                            min_examples=experts, seed=seed)
     if two_stage:
         return TwoStageStance(
             neutral_params={**params, "cross": False, "per_issue": False, "signed": False},

@@ -32,6 +32,7 @@ from analysis.records import STANCES, StanceScore
 from analysis.stance.data import (
     REPO, TRAINING_DIR, Example, data_hash, dedupe, load_training, read_labelled, rows_to_examples,
 )
+from analysis.stance.experts import MIN_EXPERT_EXAMPLES
 from analysis.stance.explain import explain_by_kind, explain_pipeline
 from analysis.stance.features import build_pipeline, frame
 
@@ -40,12 +41,15 @@ MODEL_FILE = "stance.skops"
 CARD_FILE = "stance.json"
 EXTRA_FILE = "extra_rows.jsonl"
 # Bump when features or training change in a way the parameters below do not show.
-FEATURE_VERSION = 8
+FEATURE_VERSION = 9
 # The shipped configuration, chosen by grouped cross-validation (bench/stance_bench.py, model card).
-# `emb` weighs the MiniLM sentence-embedding block (analysis/stance/embed.py).
+# `emb` weighs the MiniLM sentence-embedding block (analysis/stance/embed.py); `experts` is how many
+# labelled statements an issue needs for a model of its own (analysis/stance/experts.py). None of
+# the shipped issues has that many, so it only acts on a person's extra data (and SemEval's targets).
 DEFAULT_PARAMS: dict[str, Any] = {
     "kind": "svm", "C": 1.0, "word": True, "char": True, "signed": True, "cross": True,
     "per_issue": True, "shape": True, "emb": 0.5, "two_stage": True,
+    "experts": MIN_EXPERT_EXAMPLES,
 }
 # Only these module prefixes may appear in a model file we load (skops refuses anything else).
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "analysis.stance.")
@@ -68,6 +72,8 @@ class ModelCard:
     metrics: dict[str, Any] = field(default_factory=dict)
     train_seconds: float = 0.0
     model_sha256: str = ""
+    # Issues with a model of their own: issue -> {"rows": labelled rows, "weight": its share}.
+    issue_experts: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -110,6 +116,12 @@ def _fit(examples: Sequence[Example], params: dict[str, Any]) -> Pipeline:
     pipe.fit(frame([e.text for e in examples], [e.issue for e in examples]),
              [e.label for e in examples])
     return pipe
+
+
+def issue_experts(pipe: Any) -> dict[str, dict[str, float]]:
+    """Issue -> {"rows", "weight"} for every issue that qualified for a model of its own."""
+    sizes, weights = getattr(pipe, "sizes_", {}), getattr(pipe, "weights_", {})
+    return {key: {"rows": sizes[key], "weight": weights[key]} for key in sorted(sizes)}
 
 
 class Scorer:
@@ -240,6 +252,7 @@ def train_model(
         feature_version=FEATURE_VERSION,
         extra_sources=sorted({e.source for e in extras}),
         train_seconds=round(seconds, 2),
+        issue_experts=issue_experts(pipe),
     )
     if evaluate:
         from analysis.stance_eval import grouped_cv

@@ -100,6 +100,17 @@ def feature_summary(params: dict[str, Any]) -> str:
     return f"{shape}{kind} over " + ", ".join(blocks) + experts
 
 
+def experts_table(card: dict[str, Any]) -> pd.DataFrame:
+    """The issues that got a model of their own: labelled rows and that model's share."""
+    experts = card.get("issue_experts") or {}
+    return pd.DataFrame(
+        [{"issue": issue, "labelled statements": int(e.get("rows", 0)),
+          "share of its own model": float(e.get("weight", 0.0))}
+         for issue, e in experts.items() if isinstance(e, dict)],
+        columns=["issue", "labelled statements", "share of its own model"],
+    )
+
+
 def targets_table(card: dict[str, Any]) -> pd.DataFrame:
     """The benchmark's acceptance targets: what was aimed for, what was measured, met or not."""
     rows = [r for r in card.get("targets") or [] if isinstance(r, dict)]

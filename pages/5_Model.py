@@ -39,6 +39,11 @@ if card:
     summary = model_card.feature_summary(card.get("params") or {})
     if summary:
         st.markdown(f"Features: {summary}.")
+    experts = model_card.experts_table(card)
+    if not experts.empty:
+        st.caption("Issues with a model of their own, mixed with the shared model by the share "
+                   "that predicted their statements best out of fold:")
+        st.dataframe(experts, hide_index=True, width="stretch")
 
 sets = {f"{name}: {path}": m for name, cd in cards.items()
         for path, m in model_card.metric_sets(cd).items()}

@@ -52,6 +52,20 @@ def test_feature_summary_names_the_blocks_in_use():
     assert text == "two-stage linear SVM over word 1-2-grams, MiniLM sentence embeddings of quote and issue"
     assert "embeddings" not in model_card.feature_summary({"kind": "lr", "word": True, "emb": 0.0})
     assert model_card.feature_summary({}) == ""
+    with_experts = model_card.feature_summary({"kind": "svm", "word": True, "experts": 200})
+    assert with_experts.endswith("an issue with 200 or more labelled statements also gets a model "
+                                 "of its own")
+
+
+def test_experts_table_lists_the_issues_with_their_own_model():
+    card = {"issue_experts": {"atheism": {"rows": 513, "weight": 1.0},
+                              "hillary clinton": {"rows": 689, "weight": 0.6}}}
+    table = model_card.experts_table(card)
+    assert table.to_dict("records") == [
+        {"issue": "atheism", "labelled statements": 513, "share of its own model": 1.0},
+        {"issue": "hillary clinton", "labelled statements": 689, "share of its own model": 0.6}]
+    assert model_card.experts_table({"issue_experts": {}}).empty
+    assert model_card.experts_table({}).empty
 
 
 def test_targets_table_says_met_not_met_and_not_run():

@@ -9,11 +9,12 @@ from analysis.actors import load_gazetteer
 from analysis.errors import StanceError
 from analysis.ingest import ArticleMeta
 from analysis.uploads import ingest_uploads, pasted_upload
-from ui import writes
+from ui import widgets, writes
 
 TYPES = ["txt", "md", "html", "htm", "csv", "jsonl", "zip"]
 
 st.set_page_config(page_title="Add articles · Stance dashboard", page_icon="📥", layout="wide")
+widgets.menu()
 st.title("Add articles")
 writes.require_writable()
 st.caption("Upload .txt, .md, .html, .csv or .jsonl files (CSV/JSONL need a `text` column; "

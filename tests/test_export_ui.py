@@ -7,10 +7,9 @@ import gzip
 import io
 from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
-
 from analysis.store import connect
 from analysis.store.queries import Filters, slice_sql
+from tests.apptest import app_page
 from ui import widgets
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +19,7 @@ def test_a_slice_over_the_limit_is_offered_gzip_compressed(fixture_store, monkey
     monkeypatch.setenv("STANCE_DB", str(fixture_store[0]))
     monkeypatch.setenv("STANCE_READ_ONLY", "1")
     monkeypatch.setattr(widgets, "UI_CSV_MAX_ROWS", 5)
-    at = AppTest.from_file(str(ROOT / "pages" / "2_Quotes.py"), default_timeout=60).run()
+    at = app_page("pages/2_Quotes.py").run()
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert any(label.startswith("Download CSV (gzip)") for label in labels), labels

@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.records import ACTOR_TYPES
+from tests.apptest import app_page
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGES = ["dashboard.py", "pages/1_Divisions.py", "pages/2_Quotes.py", "pages/3_Speakers.py",
@@ -24,7 +25,7 @@ def store_env(fixture_store, monkeypatch):
 
 
 def run_page(page: str, query: dict[str, str] | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+    at = app_page(page)
     for key, value in (query or {}).items():
         at.query_params[key] = value
     return at.run()
@@ -155,3 +156,13 @@ def test_model_page_shows_the_features_and_the_benchmark_targets(store_env):
     assert "Targets" in [h.value for h in at.subheader]
     shown = [df.value for df in at.dataframe if "goal" in df.value.columns]
     assert shown and len(shown[0]) == len(card["targets"])
+
+
+def test_the_sidebar_menu_links_every_page_and_calls_the_first_home(store_env):
+    at = run_page("pages/5_Model.py")
+    links = [(link.proto.label, link.proto.page) for link in at.sidebar.get("page_link")]
+    assert links[0] == ("Home", "")
+    page_files = sorted((ROOT / "pages").glob("*.py"))
+    # every file under pages/ has its link, named as its URL is ("6_Ingest.py" -> "Ingest")
+    assert [page for _, page in links[1:]] == [p.stem.split("_", 1)[1] for p in page_files]
+    assert not any(label == "dashboard" for label, _ in links)

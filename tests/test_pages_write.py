@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 import shutil
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from analysis.store import connect
+from tests.apptest import app_page
 
 ROOT = Path(__file__).resolve().parents[1]
 STORY = (
@@ -33,7 +34,7 @@ def rows(path: Path, sql: str, params=()):
 
 
 def run(page: str) -> AppTest:
-    return AppTest.from_file(str(ROOT / page), default_timeout=180).run()
+    return app_page(page, timeout=180).run()
 
 
 def test_review_queue_click_sets_stance_and_undo_takes_it_back(writable_store):
@@ -67,7 +68,7 @@ def test_review_merges_speakers(writable_store):
 def test_writing_pages_say_so_when_read_only(writable_store, monkeypatch):
     monkeypatch.setenv("STANCE_READ_ONLY", "1")
     for page in ("pages/6_Ingest.py", "pages/7_Review.py"):
-        at = AppTest.from_file(str(ROOT / page), default_timeout=60)
+        at = app_page(page)
         at.run()
         assert not at.exception
         assert any("read-only" in i.value for i in at.info)

@@ -26,9 +26,27 @@ NONCE_KEY = "chart_nonce"
 UI_CSV_MAX_ROWS = 250_000
 
 
+# The sidebar menu. Streamlit's own would name the home page after its file ("dashboard");
+# .streamlit/config.toml turns that one off.
+MENU = (
+    ("dashboard.py", "Home", "🏠"), ("pages/1_Divisions.py", "Divisions", "⚖️"),
+    ("pages/2_Quotes.py", "Quotes", "💬"), ("pages/3_Speakers.py", "Speakers", "🗣️"),
+    ("pages/4_Framing.py", "Framing", "🎓"), ("pages/5_Model.py", "Model", "🧪"),
+    ("pages/6_Ingest.py", "Ingest", "📥"), ("pages/7_Review.py", "Review", "✏️"),
+)
+
+
+def menu() -> None:
+    """Links to every page at the top of the sidebar."""
+    for path, label, icon in MENU:
+        st.sidebar.page_link(path, label=label, icon=icon)
+    st.sidebar.divider()
+
+
 def page(title: str, icon: str = "📰") -> Filters:
     """Configure the page, make sure a store exists, draw the shared filters; returns them."""
     st.set_page_config(page_title=f"{title} · Stance dashboard", page_icon=icon, layout="wide")
+    menu()
     require_store()
     try:
         return filters.sidebar()

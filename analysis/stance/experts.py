@@ -114,7 +114,9 @@ class IssueExperts(BaseEstimator, ClassifierMixin):
         models that did not see that row."""
         shared_oof = np.zeros((len(y), len(CLASSES)))
         expert_oof = np.zeros((len(y), len(CLASSES)))
-        strata = np.asarray([f"{k}|{label}" for k, label in zip(keys, y)])
+        # Every fold holds a share of each eligible issue's labels; other rows fall where they may.
+        strata = np.asarray([f"{k}|{label}" if k in eligible else "other"
+                             for k, label in zip(keys, y)])
         split = StratifiedKFold(n_splits=self.folds, shuffle=True, random_state=self.seed)
         for train, test in split.split(np.zeros(len(y)), strata):
             test = test[np.isin(keys[test], eligible)]

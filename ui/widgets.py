@@ -27,12 +27,17 @@ UI_CSV_MAX_ROWS = 250_000
 
 
 # The sidebar menu. Streamlit's own would name the home page after its file ("dashboard");
-# .streamlit/config.toml turns that one off.
+# .streamlit/config.toml turns that one off. Material icons ship with Streamlit's front end, so
+# they draw even where the browser has no emoji font.
 MENU = (
-    ("dashboard.py", "Home", "🏠"), ("pages/1_Divisions.py", "Divisions", "⚖️"),
-    ("pages/2_Quotes.py", "Quotes", "💬"), ("pages/3_Speakers.py", "Speakers", "🗣️"),
-    ("pages/4_Framing.py", "Framing", "🎓"), ("pages/5_Model.py", "Model", "🧪"),
-    ("pages/6_Ingest.py", "Ingest", "📥"), ("pages/7_Review.py", "Review", "✏️"),
+    ("dashboard.py", "Home", ":material/home:"),
+    ("pages/1_Divisions.py", "Divisions", ":material/balance:"),
+    ("pages/2_Quotes.py", "Quotes", ":material/format_quote:"),
+    ("pages/3_Speakers.py", "Speakers", ":material/record_voice_over:"),
+    ("pages/4_Framing.py", "Framing", ":material/school:"),
+    ("pages/5_Model.py", "Model", ":material/science:"),
+    ("pages/6_Ingest.py", "Ingest", ":material/upload_file:"),
+    ("pages/7_Review.py", "Review", ":material/edit:"),
 )
 
 

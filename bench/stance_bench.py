@@ -12,7 +12,9 @@ section whose folder is missing is skipped with a message. Public-set protocols:
 - UKP leave-one-topic-out: train on the project's statements + the other 5 UKP topics
   (`python -m analysis train --extra ...`), test on the held-out topic.
 - SemEval-2016 task A: the same pipeline trained on the official train split (train + trial),
-  scored on the official test split (F_avg = mean F1 of FAVOR and AGAINST, the task's metric).
+  scored on the official test split (F_avg = mean F1 of FAVOR and AGAINST, the task's metric),
+  and 5-fold CV within the train split. Each target has 395-689 training tweets, so each gets a
+  model of its own (analysis/stance/experts.py); the card lists their shares.
 The shipped model includes the MiniLM int8 sentence-embedding block (analysis/stance/embed.py);
 `--without-embeddings` also runs the public sets with the same model minus that block, to show
 what the block earns for its ~120 MB of packages.
@@ -35,10 +37,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import sklearn  # noqa: E402
+from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
 from analysis.stance.data import load_training  # noqa: E402
 from analysis.stance.model import (  # noqa: E402
-    DEFAULT_PARAMS, Scorer, _fit, model_version, read_card, shipped_params,
+    DEFAULT_PARAMS, Scorer, _fit, issue_experts, model_version, read_card, shipped_params,
 )
 from analysis.stance_eval import (  # noqa: E402
     evaluate, grouped_cv, metrics, public_available, seed_gold, semeval_examples, ukp_examples,
@@ -154,8 +157,23 @@ def section_semeval(shipped: Scorer, params: dict[str, Any], project: list) -> d
     fast = _fast(params)
     for name, rows in (("train_split", train), ("train_split_plus_project", train + project)):
         t = time.perf_counter()
-        out[name] = evaluate(fit_scorer(rows, fast), test)
+        scorer = fit_scorer(rows, fast)
+        out[name] = {**evaluate(scorer, test), "issue_experts": issue_experts(scorer.pipeline)}
         log(f"  SemEval trained on {name}: {short(out[name])}  [{time.perf_counter() - t:.0f}s]")
+        log(f"    issue experts (rows, share): {out[name]['issue_experts']}")
+    # The test split is scored once; this says whether the train split alone agrees.
+    t = time.perf_counter()
+    gold, pred = [], []
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    for fit_rows, test_rows in folds.split(train, [e.label for e in train]):
+        scorer = fit_scorer([train[i] for i in fit_rows], fast)
+        held = [train[i] for i in test_rows]
+        pred += scorer.predict([e.text for e in held], [e.issue for e in held])
+        gold += [e.label for e in held]
+    out["train_split_cv"] = {**metrics(gold, pred),
+                             "protocol": "5-fold stratified CV within the train split"}
+    log(f"  SemEval 5-fold CV within the train split: {short(out['train_split_cv'])}  "
+        f"[{time.perf_counter() - t:.0f}s]")
     return out
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import skops.io as sio
 
 from analysis.stance.experts import IssueExperts, best_weight, issue_key
 from analysis.stance.features import frame
-from analysis.stance.model import Scorer, issue_experts, load_pipeline
+from analysis.stance.model import Scorer, issue_experts, load_pipeline, read_card, train_model
 
 FILLER = ("river", "window", "garden", "paper", "lamp", "road", "stone", "cloud", "table", "bread",
           "music", "chair", "field", "glass", "horse", "coat")
@@ -112,3 +113,17 @@ def test_experts_survive_skops_and_explain_with_words_of_the_quote(tmp_path: Pat
     assert set(terms) <= set(text.split())
     assert terms.get("alpha", 0) > 0  # pushes toward opposed here, through the issue's own model
     assert scorer.predict([text], [CONTRARY]) == ["opposed"]
+
+
+def test_training_records_the_experts_in_the_model_card(tmp_path: Path) -> None:
+    train, _ = _data(contrary_per_label=25)
+    training = tmp_path / "training"
+    training.mkdir()
+    (training / "statements.jsonl").write_text("".join(
+        json.dumps({"text": t, "issue": i, "label": y, "topic": i}) + "\n" for t, i, y in train),
+        encoding="utf-8")
+    card = train_model(model_dir=tmp_path / "models", training_dir=training,
+                       params={**SHARED, "calibrate": True, "experts": 60}, evaluate=False)
+    assert list(card.issue_experts) == [issue_key(CONTRARY)]
+    assert card.issue_experts[issue_key(CONTRARY)]["rows"] == 75
+    assert read_card(tmp_path / "models").issue_experts == card.issue_experts

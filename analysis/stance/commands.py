@@ -36,6 +36,9 @@ def cmd_train(args: argparse.Namespace) -> int:
     print(f"stance model {card.version}: {card.training_size} statements "
           f"({', '.join(f'{k} {v}' for k, v in sorted(card.label_counts.items()))}), "
           f"trained in {card.train_seconds}s")
+    for issue, expert in card.issue_experts.items():
+        print(f"issue with a model of its own: {issue!r} ({expert['rows']} statements, "
+              f"share {expert['weight']:.1f})")
     cv = card.metrics.get("grouped_cv")
     if cv:
         per = ", ".join(f"{k} {v['f1']:.3f}" for k, v in cv["per_class"].items())

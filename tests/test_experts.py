@@ -12,7 +12,13 @@ import skops.io as sio
 
 from analysis.stance.experts import IssueExperts, best_weight, issue_key
 from analysis.stance.features import frame
-from analysis.stance.model import Scorer, issue_experts, load_pipeline, read_card, train_model
+from analysis.stance.model import (
+    Scorer,
+    issue_experts,
+    load_pipeline,
+    read_card,
+    train_model,
+)
 
 FILLER = ("river", "window", "garden", "paper", "lamp", "road", "stone", "cloud", "table", "bread",
           "music", "chair", "field", "glass", "horse", "coat")

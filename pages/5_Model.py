@@ -43,7 +43,9 @@ if card:
     if not experts.empty:
         st.caption("Issues with a model of their own, mixed with the shared model by the share "
                    "that predicted their statements best out of fold:")
-        st.dataframe(experts, hide_index=True, width="stretch")
+        st.dataframe(experts, hide_index=True, width="stretch", column_config={
+            "share of its own model": st.column_config.ProgressColumn(
+                min_value=0.0, max_value=1.0, format="percent")})
 
 sets = {f"{name}: {path}": m for name, cd in cards.items()
         for path, m in model_card.metric_sets(cd).items()}

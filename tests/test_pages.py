@@ -94,6 +94,11 @@ def test_quotes_page_opens_an_article_from_the_url(store_env, fixture_store):
     html = " ".join(h.proto.body for h in at.get("html"))
     assert "<mark" in html and "stance" not in row["quote"]
     assert row["speaker"] in html
+    # the explanation: evidence by kind, and the words the sentence embedding leaned on
+    captions = " ".join(c.value for c in at.caption)
+    assert "kind of evidence" in captions and "sentence meaning" in captions
+    leaned = next(c.value for c in at.caption if c.value.startswith("Sentence meaning leaned"))
+    assert any(f"“{w}”" in leaned for w in row["quote"].lower().split())
 
 
 def test_article_text_is_escaped(store_env, fixture_store):

@@ -313,3 +313,42 @@ def test_two_stage_model_splits_neutral_from_polarity() -> None:
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     assert list(model.classes_) == ["supportive", "opposed", "neutral"]
     assert set(model.predict(X)) == {"supportive", "opposed", "neutral"}
+
+
+def test_without_word_drops_whole_words_in_any_case() -> None:
+    from analysis.stance.explain import without_word
+
+    assert without_word("Not now, not ever: NOT!", "not") == "now, ever: !"
+    assert without_word("We\u2019re here to win.", "we're") == "here to win."
+    assert without_word("You cannot can it.", "can") == "You cannot it."
+
+
+def test_embedding_explanation_names_words_of_the_quote(scorer) -> None:
+    text = "Banning rockets is government overreach into family fun."
+    leaned_on = scorer.explain_embedding(text, ISSUE_A, top_k=3)
+    assert 0 < len(leaned_on) <= 3
+    assert {w for w, _ in leaned_on} <= set(text.lower().rstrip(".").split())
+    assert all(isinstance(v, float) and v != 0.0 for _, v in leaned_on)
+
+
+def test_embedding_explanation_finds_the_one_word_the_embedding_depends_on(monkeypatch) -> None:
+    from analysis.stance import embed
+    from analysis.stance.explain import explain_embedding
+
+    def fake_embed(texts: list[str]) -> np.ndarray:
+        # a sentence "means" one of two things, depending only on the word "overreach"
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for i, t in enumerate(texts):
+            out[i, 0 if "overreach" in t.lower() else 1] = 1.0
+        return out
+
+    monkeypatch.setattr(embed, "embed", fake_embed)
+    rows = _rows()
+    pipe = build_pipeline(kind="svm", C=1.0, emb=0.5, calibrate=False)
+    pipe.fit(frame([r["text"] for r in rows], [r["issue"] for r in rows]), [r["label"] for r in rows])
+    text = "Banning rockets is government overreach into family fun."
+    leaned_on = explain_embedding(pipe, text, ISSUE_A, "opposed", top_k=5)
+    assert [w for w, _ in leaned_on] == ["overreach"]
+    no_emb = build_pipeline(kind="svm", C=1.0, emb=0.0, calibrate=False)
+    no_emb.fit(frame([r["text"] for r in rows], [r["issue"] for r in rows]), [r["label"] for r in rows])
+    assert explain_embedding(no_emb, text, ISSUE_A, "opposed") == []

@@ -58,7 +58,8 @@ def show_reasons(row: dict[str, Any]) -> None:
     if scorer is None:
         st.info(f"No explanation: {why}.")
         return
-    terms = data.explain(str(row["quote"]), str(row.get("issue") or ""), 8)
+    quote, issue = str(row["quote"]), str(row.get("issue") or "")
+    terms = data.explain(quote, issue, 8)
     if not terms:
         st.caption("The model found no single words that decided this quote.")
         return
@@ -66,9 +67,14 @@ def show_reasons(row: dict[str, Any]) -> None:
                "from it (negative). The speaker and actor type are never used.")
     st.dataframe(pd.DataFrame(terms, columns=["term", "weight"]), hide_index=True,
                  width="stretch")
-    kinds = data.explain_by_kind(str(row["quote"]), str(row.get("issue") or ""))
+    kinds = data.explain_by_kind(quote, issue)
     if kinds:
         st.caption("Net push toward the answer by kind of evidence: "
                    + ", ".join(f"{kind} {value:+.2f}" for kind, value in kinds.items())
-                   + ". \"Sentence meaning\" is the quote's sentence embedding, which no single "
-                     "word accounts for.")
+                   + ". \"Sentence meaning\" is the quote's sentence embedding.")
+    if kinds and "sentence meaning" in kinds:
+        # words whose value would print as +0.00 say nothing
+        leaned_on = [(w, v) for w, v in data.explain_embedding(quote, issue) or [] if abs(v) >= 0.005]
+        if leaned_on:
+            st.caption("Sentence meaning leaned most on (how much its push falls when the word "
+                       "is left out): " + ", ".join(f"“{w}” {v:+.2f}" for w, v in leaned_on) + ".")

@@ -153,6 +153,13 @@ def explain_by_kind(text: str, issue: str) -> dict[str, float] | None:
     return None if scorer is None else dict(scorer.explain_by_kind(text, issue))
 
 
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def explain_embedding(text: str, issue: str, top_k: int = 5) -> list[tuple[str, float]] | None:
+    """The words the sentence-meaning evidence leaned on (None: no model)."""
+    scorer, _ = stance_scorer()
+    return None if scorer is None else list(scorer.explain_embedding(text, issue, top_k))
+
+
 @st.cache_data(show_spinner=False)
 def cue_lemmas() -> tuple[tuple[str, str], ...]:
     """(form, lemma) pairs of the cue verbs (`analysis.cues`); none if the file is unreadable."""

@@ -7,12 +7,14 @@ more it weighs for k than for the average class. Character n-grams are shared ou
 words that contain them, and issue x quote pairs are credited to their quote word, so the
 dashboard can highlight words of the quote. Issue-signed and issue-specific n-grams count for the
 n-gram itself. Dense cues (length, issue overlap, embeddings) are not words: `explain_by_kind`
-reports their share of the decision next to the words' share. Where an issue has a model of its
+reports their share of the decision next to the words' share, and `explain_embedding` traces the
+embedding's share back to words by leaving each out in turn. Where an issue has a model of its
 own (`experts.IssueExperts`), both models' contributions count by their weight in the mixture.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from typing import Any
 
@@ -20,7 +22,7 @@ import numpy as np
 from scipy import sparse
 from sklearn.pipeline import Pipeline
 
-from analysis.stance.features import frame, words
+from analysis.stance.features import frame, normalise, words
 
 
 def linear_weights(clf: Any) -> tuple[np.ndarray, list[str]]:
@@ -47,12 +49,11 @@ def _linear_parts(pipe: Any, issue: str) -> list[tuple[Any, float]]:
     return [(pipe, 1.0)]
 
 
-def _contributions(pipe: Any, text: str, issue: str, label: str) -> list[tuple[str, str, float]]:
-    """(block, feature name, contribution toward `label`) for every non-zero feature of the pair.
+def _weighted_parts(pipe: Any, issue: str, label: str) -> list[tuple[Any, float, np.ndarray]]:
+    """(linear pipeline, its weight, how much more each feature weighs for `label` than on average).
 
     For a two-stage model (`TwoStageStance`) the stage that decided `label` is read:
     neutral from the stance-bearing-vs-neutral stage, supportive/opposed from the polarity stage.
-    Where an issue's own model is mixed in, each model's contributions count by its weight.
     """
     out = []
     for part, weight in _linear_parts(pipe, issue):
@@ -61,11 +62,21 @@ def _contributions(pipe: Any, text: str, issue: str, label: str) -> list[tuple[s
         part_label = label
         if hasattr(part, "stage_for"):
             part, part_label = part.stage_for(label)
-        features = part.named_steps["features"]
         W, classes = linear_weights(part.named_steps["clf"])
         if W.shape[0] == 1:  # binary problem: one row for the second class
             W = np.vstack([-W[0], W[0]])
-        relative = W[classes.index(part_label)] - W.mean(axis=0)
+        out.append((part, weight, W[classes.index(part_label)] - W.mean(axis=0)))
+    return out
+
+
+def _contributions(pipe: Any, text: str, issue: str, label: str) -> list[tuple[str, str, float]]:
+    """(block, feature name, contribution toward `label`) for every non-zero feature of the pair.
+
+    Where an issue's own model is mixed in, each model's contributions count by its weight.
+    """
+    out = []
+    for part, weight, relative in _weighted_parts(pipe, issue, label):
+        features = part.named_steps["features"]
         x = sparse.csr_matrix(features.transform(frame([text], [issue])))
         names = features.get_feature_names_out()
         for j, value in zip(x.indices, x.data):
@@ -113,3 +124,45 @@ def explain_by_kind(pipe: Pipeline, text: str, issue: str, label: str) -> dict[s
     for block, _, contribution in _contributions(pipe, text, issue, label):
         totals[EVIDENCE_KINDS.get(block, block)] += contribution
     return {kind: round(value, 4) for kind, value in totals.items()}
+
+
+# Leaving words out one at a time costs one embedding each; quotes longer than this are rare.
+MAX_OCCLUDED_WORDS = 40
+
+
+def _meaning(parts: list[tuple[Any, float, np.ndarray]], text: str, issue: str) -> float:
+    """The embedding block's push toward the label (only that block is computed)."""
+    total = 0.0
+    for part, weight, relative in parts:
+        features = part.named_steps["features"]
+        if "emb" not in features.named_transformers_:
+            continue
+        x = np.asarray(features.named_transformers_["emb"].transform(frame([text], [issue])))
+        total += weight * float(x.ravel() @ relative[features.output_indices_["emb"]])
+    return total
+
+
+def without_word(text: str, word: str) -> str:
+    """`text` with every occurrence of `word` (any case, whole word only) left out."""
+    pattern = rf"(?<![\w'-]){re.escape(word)}(?![\w'-])"
+    return " ".join(re.sub(pattern, " ", normalise(text), flags=re.IGNORECASE).split())
+
+
+def explain_embedding(
+    pipe: Pipeline, text: str, issue: str, label: str, top_k: int = 5
+) -> list[tuple[str, float]]:
+    """The quote words the sentence-meaning evidence leaned on, largest first.
+
+    A word's value is how much the embedding's push toward `label` falls when the word is left
+    out of the quote (negative: the quote reads more like `label` without it). Empty when the
+    model has no embedding block.
+    """
+    parts = _weighted_parts(pipe, issue, label)
+    base = _meaning(parts, text, issue)
+    if base == 0.0:
+        return []
+    scores = []
+    for word in list(dict.fromkeys(words(text)))[:MAX_OCCLUDED_WORDS]:
+        scores.append((word, round(base - _meaning(parts, without_word(text, word), issue), 4)))
+    ranked = sorted(scores, key=lambda kv: abs(kv[1]), reverse=True)
+    return [(word, value) for word, value in ranked[:top_k] if value != 0.0]

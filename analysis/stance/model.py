@@ -33,7 +33,7 @@ from analysis.stance.data import (
     REPO, TRAINING_DIR, Example, data_hash, dedupe, load_training, read_labelled, rows_to_examples,
 )
 from analysis.stance.experts import MIN_EXPERT_EXAMPLES
-from analysis.stance.explain import explain_by_kind, explain_pipeline
+from analysis.stance.explain import explain_by_kind, explain_embedding, explain_pipeline
 from analysis.stance.features import build_pipeline, frame
 
 MODEL_DIR = REPO / "data" / "models"
@@ -178,6 +178,11 @@ class Scorer:
         """How much words, sentence meaning (embeddings) and shape cues pushed toward the label."""
         label = self.predict([text], [issue])[0]
         return explain_by_kind(self.pipeline, text, issue, label)
+
+    def explain_embedding(self, text: str, issue: str, top_k: int = 5) -> list[tuple[str, float]]:
+        """The words the sentence-meaning (embedding) evidence leaned on, by leaving each out."""
+        label = self.predict([text], [issue])[0]
+        return explain_embedding(self.pipeline, text, issue, label, top_k=top_k)
 
 
 def _atomic_write(path: Path, write: Any) -> None:

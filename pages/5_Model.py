@@ -41,8 +41,9 @@ if card:
         st.markdown(f"Features: {summary}.")
     experts = model_card.experts_table(card)
     if not experts.empty:
-        st.caption("Issues with a model of their own, mixed with the shared model by the share "
-                   "that predicted their statements best out of fold:")
+        st.caption("Issues with enough labelled statements for a model of their own, and the "
+                   "share it gets next to the shared model: the share that predicted the issue's "
+                   "statements best out of fold (0% when the shared model alone did best).")
         st.dataframe(experts, hide_index=True, width="stretch", column_config={
             "share of its own model": st.column_config.ProgressColumn(
                 min_value=0.0, max_value=1.0, format="percent")})

@@ -42,7 +42,7 @@ event = st.dataframe(
         "quote": st.column_config.TextColumn("Quote", width="large"),
     },
 )
-widgets.export_buttons(f, "quotes")
+widgets.export_buttons(f, "quotes", sort=sort)
 
 chosen = event.selection.rows if event and event.selection else []
 if chosen:

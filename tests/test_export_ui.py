@@ -31,3 +31,33 @@ def test_a_slice_over_the_limit_is_offered_gzip_compressed(fixture_store, monkey
     expected = con.execute(sql, params).df()
     con.close()
     assert sorted(r["quote_id"] for r in rows) == sorted(expected["quote_id"])
+
+
+def test_the_quotes_page_exports_in_the_order_it_shows(fixture_store, monkeypatch):
+    from analysis.store.queries import quotes_page
+
+    monkeypatch.setenv("STANCE_DB", str(fixture_store[0]))
+    monkeypatch.setenv("STANCE_READ_ONLY", "1")
+    at = app_page("pages/2_Quotes.py").run()
+    at.selectbox(key="quotes_sort").set_value("oldest").run()
+    assert not at.exception
+    assert any("sorted by oldest" in c.value for c in at.caption)
+
+    def exported(sort: str) -> list[str]:
+        body = widgets._export_file(Filters(), "csv", sort).decode("utf-8")
+        return [r["quote_id"] for r in csv.DictReader(io.StringIO(body))]
+
+    con = connect(fixture_store[0], read_only=True)
+    shown = list(quotes_page(con, Filters(), sort="oldest", limit=10_000)["quote_id"])
+    con.close()
+    assert exported("oldest") == shown
+    assert exported("newest") != shown
+
+
+def test_a_slice_over_the_limit_keeps_storage_order(fixture_store, monkeypatch):
+    monkeypatch.setenv("STANCE_DB", str(fixture_store[0]))
+    monkeypatch.setenv("STANCE_READ_ONLY", "1")
+    monkeypatch.setattr(widgets, "UI_CSV_MAX_ROWS", 5)
+    at = app_page("pages/2_Quotes.py").run()
+    at.selectbox(key="quotes_sort").set_value("oldest").run()
+    assert not any("sorted by" in c.value for c in at.caption)

@@ -138,7 +138,7 @@ def point_values(point: dict[str, Any]) -> list[Any]:
     return list(custom) if isinstance(custom, (list, tuple)) else [custom]
 
 
-def _export_file(f: Filters, fmt: str) -> bytes:
+def _export_file(f: Filters, fmt: str, sort: str | None = None) -> bytes:
     """Stream the slice to a temporary file on disk, then hand Streamlit the bytes once.
 
     Streamlit serves a download from memory, so one copy of the file is unavoidable; the rows
@@ -148,34 +148,39 @@ def _export_file(f: Filters, fmt: str) -> bytes:
         if fmt == "csv.gz":
             # a large CSV compresses about sevenfold, which keeps the one in-memory copy small
             with gzip.GzipFile(fileobj=out, mode="wb", compresslevel=1) as gz:
-                write_csv(data.connection(), f, gz)
+                write_csv(data.connection(), f, gz, sort=sort)
         else:
-            (write_csv if fmt == "csv" else write_parquet)(data.connection(), f, out)
+            (write_csv if fmt == "csv" else write_parquet)(data.connection(), f, out, sort=sort)
         out.seek(0)
         return out.read()
 
 
-def export_buttons(f: Filters, key: str, what: str = "the quotes behind this page") -> None:
+def export_buttons(f: Filters, key: str, what: str = "the quotes behind this page",
+                   sort: str | None = None) -> None:
     """CSV and Parquet downloads of exactly the filtered rows (corrections applied).
 
     Streamlit serves a download from memory, so a slice over UI_CSV_MAX_ROWS comes as a
     gzip-compressed CSV (and Parquet), with a command that streams the plain CSV to disk.
+    `sort` (a key of QUOTE_SORTS) orders the rows as a table on the page shows them; slices over
+    the limit keep storage order, so a million rows stream without being sorted first.
     """
     n = data.query("count_quotes", f)
     c1, c2, c3 = st.columns([3, 2, 5], vertical_alignment="center")
     too_big = n > UI_CSV_MAX_ROWS
     csv_fmt = "csv.gz" if too_big else "csv"
+    sort = None if too_big else sort
     c1.download_button(f"Download CSV{' (gzip)' if too_big else ''} ({n:,} rows)",
-                       data=lambda: _export_file(f, csv_fmt),
+                       data=lambda: _export_file(f, csv_fmt, sort),
                        file_name=export_filename(f, csv_fmt),
                        mime="application/gzip" if too_big else "text/csv",
                        key=f"{key}_csv", on_click="ignore", disabled=n == 0, icon="⬇️")
-    c2.download_button("Download Parquet", data=lambda: _export_file(f, "parquet"),
+    c2.download_button("Download Parquet", data=lambda: _export_file(f, "parquet", sort),
                        file_name=export_filename(f, "parquet"),
                        mime="application/vnd.apache.parquet", key=f"{key}_parquet",
                        on_click="ignore", disabled=n == 0)
-    c3.caption(f"Exports {what}: every filter applies, people's corrections included; "
-               "cells that a spreadsheet would run as formulas are prefixed with '.")
+    c3.caption(f"Exports {what}{f', sorted by {sort}' if sort else ''}: every filter applies, "
+               "people's corrections included; cells that a spreadsheet would run as formulas "
+               "are prefixed with '.")
     if too_big:
         st.caption(f"{n:,} rows: the CSV comes gzip-compressed (open it after unpacking), or "
                    "write it uncompressed from a terminal:")

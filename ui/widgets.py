@@ -5,9 +5,9 @@ In: `Filters` and figures from `analysis.charts`. Out: Streamlit elements.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 import gzip
 import tempfile
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import plotly.graph_objects as go

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -113,6 +114,8 @@ def test_skops_round_trip_gives_identical_probabilities(trained, scorer) -> None
         scorer.predict_proba(texts, [ISSUE_A] * len(texts)),
     )
     assert (models / "stance.skops").read_bytes()[:2] == b"PK"  # a skops zip, not a pickle
+    with zipfile.ZipFile(models / "stance.skops") as z:  # deflated: the JSON schema is large
+        assert {i.compress_type for i in z.infolist()} == {zipfile.ZIP_DEFLATED}
 
 
 def test_version_changes_with_the_data(tmp_path: Path, trained) -> None:
@@ -352,3 +355,39 @@ def test_embedding_explanation_finds_the_one_word_the_embedding_depends_on(monke
     no_emb = build_pipeline(kind="svm", C=1.0, emb=0.0, calibrate=False)
     no_emb.fit(frame([r["text"] for r in rows], [r["issue"] for r in rows]), [r["label"] for r in rows])
     assert explain_embedding(no_emb, text, ISSUE_A, "opposed") == []
+
+
+class Smuggled:
+    """A type outside the trusted prefixes, as a tampered model file might carry."""
+
+    def __init__(self) -> None:
+        self.payload = "anything"
+
+
+@pytest.mark.parametrize("claimed", [(), ("tests.test_stance.Smuggled",), ("sklearn.pipeline.Pipeline",)])
+def test_a_model_file_with_an_untrusted_type_is_refused(tmp_path: Path, claimed) -> None:
+    import skops.io as sio
+
+    from analysis.stance.model import load_pipeline
+
+    path = tmp_path / "stance.skops"
+    sio.dump({"model": Smuggled()}, path)
+    with pytest.raises(ModelNotTrained, match="untrusted types"):
+        load_pipeline(path, trusted_types=claimed)
+
+
+def test_loading_uses_the_cards_type_list_instead_of_reading_the_file_twice(
+        trained, monkeypatch) -> None:
+    import skops.io as sio
+
+    training, models = trained
+    card = json.loads((models / "stance.json").read_text(encoding="utf-8"))
+    assert card["trusted_types"] and all(t.startswith(("sklearn.", "numpy.", "scipy.", "builtins.",
+                                                       "analysis.stance.")) for t in card["trusted_types"])
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the file's types were listed again")
+
+    monkeypatch.setattr(sio, "get_untrusted_types", no_second_read)
+    again = load_scorer(models, train_if_missing=False, training_dir=training)
+    assert again.predict([SUPPORT_BAN[0]], [ISSUE_A])

@@ -6,6 +6,8 @@ Writes `data/model_card.json` (the dashboard's Model page reads it with the `mod
     python bench/stance_bench.py --skip-public   # project data and seed gold only
     python bench/stance_bench.py --only ukp      # one section, merged into the existing card
 
+`data/heldout/*.jsonl` are statements written here and never trained on (plain statements that
+name the issue's change); each file is scored with the shipped model.
 Public sets are read at run time from ../shared/data/ (never copied into the repository); a
 section whose folder is missing is skipped with a message. Public-set protocols:
 - "as shipped": the model trained on the project's statements only, applied as is.
@@ -39,7 +41,7 @@ sys.path.insert(0, str(ROOT))
 import sklearn  # noqa: E402
 from sklearn.model_selection import StratifiedKFold  # noqa: E402
 
-from analysis.stance.data import load_training  # noqa: E402
+from analysis.stance.data import load_training, read_labelled  # noqa: E402
 from analysis.stance.model import (  # noqa: E402
     DEFAULT_PARAMS, Scorer, _fit, issue_experts, model_version, read_card, shipped_params,
 )
@@ -114,6 +116,20 @@ def section_seed(scorer: Scorer) -> dict[str, Any]:
     }
     log(f"  seed gold: {out['direct_correct']}/{out['direct_total']} direct quotes right; "
         f"all {len(every)} quotes {short(out['all_quotes'])}")
+    return out
+
+
+HELDOUT = ROOT / "data" / "heldout"
+
+
+def section_heldout(scorer: Scorer) -> dict[str, Any]:
+    """The project's held-out statements (never trained on), per file: plain cases the CV mixes."""
+    out: dict[str, Any] = {}
+    for path in sorted(HELDOUT.glob("*.jsonl")):
+        examples = read_labelled(path)
+        out[path.stem] = {**evaluate(scorer, examples),
+                          "protocol": f"data/heldout/{path.name}: written here, never trained on"}
+        log(f"  held out {path.name}: {short(out[path.stem])}")
     return out
 
 
@@ -209,13 +225,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-public", action="store_true", help="only project data and seed gold")
     ap.add_argument("--without-embeddings", action="store_true",
                     help="also run the public sets with the model minus its embedding block")
-    ap.add_argument("--only", choices=("candidates", "seed", "ukp", "semeval"), action="append",
+    ap.add_argument("--only", choices=("candidates", "seed", "heldout", "ukp", "semeval"),
+                    action="append",
                     help="run only these sections; others are kept from the existing card")
     args = ap.parse_args(argv)
     from analysis.stance import embed
 
     with_emb = embed.available()
-    sections = set(args.only or ("candidates", "seed", "ukp", "semeval"))
+    sections = set(args.only or ("candidates", "seed", "heldout", "ukp", "semeval"))
     if args.skip_public:
         sections -= {"ukp", "semeval"}
     card: dict[str, Any] = {}
@@ -237,6 +254,8 @@ def main(argv: list[str] | None = None) -> int:
         card["grouped_cv"] = section_candidates(project, with_emb)
     if "seed" in sections:
         card["seed_gold"] = section_seed(shipped)
+    if "heldout" in sections:
+        card["heldout"] = section_heldout(shipped)
     variants = [("", params)]
     if args.without_embeddings and params["emb"]:
         variants.append(("_without_embeddings", {**params, "emb": 0.0}))

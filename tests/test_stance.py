@@ -391,3 +391,18 @@ def test_loading_uses_the_cards_type_list_instead_of_reading_the_file_twice(
     monkeypatch.setattr(sio, "get_untrusted_types", no_second_read)
     again = load_scorer(models, train_if_missing=False, training_dir=training)
     assert again.predict([SUPPORT_BAN[0]], [ISSUE_A])
+
+
+def test_explaining_again_reuses_the_feature_names(scorer, monkeypatch) -> None:
+    from analysis.stance import explain
+
+    text = "Banning rockets is government overreach into family fun."
+    first = scorer.explain(text, ISSUE_A)
+    calls = []
+    for features in list(explain._FEATURE_NAMES):
+        original = features.get_feature_names_out
+        monkeypatch.setattr(features, "get_feature_names_out",
+                            lambda *a, _o=original, **k: calls.append(1) or _o(*a, **k))
+    assert scorer.explain(text, ISSUE_A) == first
+    scorer.explain_by_kind(text, ISSUE_A)
+    assert calls == []

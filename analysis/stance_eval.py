@@ -25,6 +25,7 @@ from analysis.stance.features import build_pipeline, frame
 
 PUBLIC_DATA = Path(os.environ.get("STANCE_PUBLIC_DATA", REPO.parent / "shared" / "data"))
 SEEDS = Path(os.environ.get("STANCE_SEEDS", REPO.parent / "shared" / "seeds"))
+DEMO_GOLD = REPO / "data" / "demo" / "gold"
 
 
 class Predictor(Protocol):
@@ -156,7 +157,10 @@ def compare_models(
 # --- gold and public sets (read at run time, never stored in the project) ---------------------
 
 def seed_gold(seeds_dir: Path = SEEDS, kind: str | None = "direct") -> list[Example]:
-    """The seed article's gold quotes (quote, stance, issue), optionally only one kind."""
+    """The gold quotes (quote, stance, issue) of every `*.gold.jsonl` in a folder, optionally one kind.
+
+    By default the seed article's; `DEMO_GOLD` holds the demo articles' (labelled by their authors).
+    """
     out = []
     for path in sorted(Path(seeds_dir).glob("*.gold.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():

@@ -6,6 +6,9 @@ Writes `data/model_card.json` (the dashboard's Model page reads it with the `mod
     python bench/stance_bench.py --skip-public   # project data and seed gold only
     python bench/stance_bench.py --only ukp      # one section, merged into the existing card
 
+`data/demo/gold/` holds the demo articles' quotes, labelled in their article by its author (a
+blind second annotation agrees with kappa 0.88, `bench/label_agreement.py --demo`); they are
+scored like the seed's, quote text alone, and never trained on.
 `data/heldout/*.jsonl` are statements written here and never trained on (plain statements that
 name the issue's change); each file is scored with the shipped model.
 Public sets are read at run time from ../shared/data/ (never copied into the repository); a
@@ -46,7 +49,7 @@ from analysis.stance.model import (  # noqa: E402
     DEFAULT_PARAMS, Scorer, _fit, issue_experts, model_version, read_card, shipped_params,
 )
 from analysis.stance_eval import (  # noqa: E402
-    evaluate, grouped_cv, metrics, public_available, seed_gold, semeval_examples, ukp_examples,
+    DEMO_GOLD, evaluate, grouped_cv, metrics, public_available, seed_gold, semeval_examples, ukp_examples,
     ukp_topics,
 )
 
@@ -116,6 +119,20 @@ def section_seed(scorer: Scorer) -> dict[str, Any]:
     }
     log(f"  seed gold: {out['direct_correct']}/{out['direct_total']} direct quotes right; "
         f"all {len(every)} quotes {short(out['all_quotes'])}")
+    return out
+
+
+def section_demo(scorer: Scorer) -> dict[str, Any]:
+    """The demo articles' gold quotes: news-style quotes, labelled in their article by its author.
+
+    The model sees the quote alone, as for the seed. None of these quotes is trained on.
+    """
+    every = seed_gold(DEMO_GOLD, kind=None)
+    direct = [e for e in every if e.case == "direct"]
+    out = {"all_quotes": evaluate(scorer, every), "direct": evaluate(scorer, direct),
+           "articles": len({e.topic for e in every})}
+    log(f"  demo articles' gold quotes: all {len(every)} {short(out['all_quotes'])}; "
+        f"direct {len(direct)} {short(out['direct'])}")
     return out
 
 
@@ -225,14 +242,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skip-public", action="store_true", help="only project data and seed gold")
     ap.add_argument("--without-embeddings", action="store_true",
                     help="also run the public sets with the model minus its embedding block")
-    ap.add_argument("--only", choices=("candidates", "seed", "heldout", "ukp", "semeval"),
+    ap.add_argument("--only", choices=("candidates", "seed", "demo", "heldout", "ukp", "semeval"),
                     action="append",
                     help="run only these sections; others are kept from the existing card")
     args = ap.parse_args(argv)
     from analysis.stance import embed
 
     with_emb = embed.available()
-    sections = set(args.only or ("candidates", "seed", "heldout", "ukp", "semeval"))
+    sections = set(args.only or ("candidates", "seed", "demo", "heldout", "ukp", "semeval"))
     if args.skip_public:
         sections -= {"ukp", "semeval"}
     card: dict[str, Any] = {}
@@ -254,6 +271,8 @@ def main(argv: list[str] | None = None) -> int:
         card["grouped_cv"] = section_candidates(project, with_emb)
     if "seed" in sections:
         card["seed_gold"] = section_seed(shipped)
+    if "demo" in sections:
+        card["demo_gold"] = section_demo(shipped)
     if "heldout" in sections:
         card["heldout"] = section_heldout(shipped)
     variants = [("", params)]

@@ -24,6 +24,7 @@ from analysis.errors import IngestError
 from analysis.ingest import ArticleMeta, read_paths
 from analysis.quotes import find_attributions
 from analysis.records import Article, Quote, StanceScore
+from analysis.stance.context import QuoteSpan, score_in_context
 from analysis.store import article_exists, record_model, save_article
 
 DEFAULT_ISSUE = "Lifting the US ban on anti-personnel landmines"
@@ -93,15 +94,21 @@ def quotes_of(doc: Doc, article: Article, gazetteer: Gazetteer | None) -> list[Q
 def score_batch(
     batch: list[tuple[Article, list[Quote]]], scorer: StanceScorer | None, default_issue: str
 ) -> list[tuple[Article, list[Quote]]]:
-    """The batch with every quote's stance filled in by one call to the scorer."""
+    """The batch with every quote's stance filled in by one call to the scorer.
+
+    Each quote is scored with the rest of its speaker's remark (`analysis.stance.context`).
+    """
     if scorer is None:
         return batch
-    texts = [q.quote for _, quotes in batch for q in quotes]
-    issues = [a.issue or default_issue for a, quotes in batch for _ in quotes]
-    if not texts:
-        return batch
-    scores = iter(scorer.score(texts, issues))
-    return [(a, [with_stance(q, next(scores)) for q in quotes]) for a, quotes in batch]
+    articles = [
+        (a.text, a.issue or default_issue, [QuoteSpan(q.start, q.end, q.speaker, q.quote) for q in quotes])
+        for a, quotes in batch
+    ]
+    scores = score_in_context(scorer, articles)
+    return [
+        (a, [with_stance(q, s) for q, s in zip(quotes, article_scores)])
+        for (a, quotes), article_scores in zip(batch, scores)
+    ]
 
 
 def with_stance(quote: Quote, score: StanceScore) -> Quote:

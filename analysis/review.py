@@ -20,7 +20,9 @@ from analysis.actors import DEFAULT_GAZETTEER, Gazetteer, actor_type_of, load_ga
 from analysis.errors import StanceError
 from analysis.records import ACTOR_TYPES
 from analysis.store import update_stances
+from analysis.stance.context import QuoteSpan, score_in_context
 from analysis.store.review import (
+    article_texts,
     quotes_for_rescoring,
     speaker_descriptions,
     stance_corrections,
@@ -69,21 +71,40 @@ def retype_stored_quotes(con: duckdb.DuckDBPyConnection, gazetteer: Gazetteer | 
 
 
 def rescore_store(con: duckdb.DuckDBPyConnection, scorer: Any, default_issue: str, batch: int = 2000) -> int:
-    """Score every stored quote with `scorer` and store the predictions; returns how many."""
+    """Score every stored quote with `scorer` and store the predictions; returns how many.
+
+    Quotes are scored as ingest scores them, each with the rest of its speaker's remark
+    (`analysis.stance.context`), a chunk of about `batch` quotes (whole articles) at a time.
+    """
     from analysis.pipeline import remember_model
 
     remember_model(con, scorer)
-    rows = quotes_for_rescoring(con, default_issue)
-    done = 0
-    for i in range(0, len(rows), batch):
-        chunk = rows[i : i + batch]
-        scores = scorer.score([r[1] for r in chunk], [r[2] for r in chunk])
-        done += update_stances(
-            con,
-            [(r[0], s.stance, s.p_supportive, s.p_opposed, s.p_neutral, s.model_version)
-             for r, s in zip(chunk, scores)],
-        )
+    by_article: dict[str, list[tuple]] = {}
+    for row in quotes_for_rescoring(con, default_issue):
+        by_article.setdefault(row[1], []).append(row)
+    done, chunk, n_chunk = 0, [], 0
+    for article_id, rows in by_article.items():
+        chunk.append(article_id)
+        n_chunk += len(rows)
+        if n_chunk >= batch:
+            done += _rescore_articles(con, scorer, {a: by_article[a] for a in chunk})
+            chunk, n_chunk = [], 0
+    if chunk:
+        done += _rescore_articles(con, scorer, {a: by_article[a] for a in chunk})
     return done
+
+
+def _rescore_articles(con: duckdb.DuckDBPyConnection, scorer: Any, rows: dict[str, list[tuple]]) -> int:
+    """Score and store the quotes of some articles: rows of `quotes_for_rescoring` by article id."""
+    texts = article_texts(con, list(rows))
+    articles = [(texts.get(a, ""), quotes[0][6], [QuoteSpan(r[2], r[3], r[4], r[5]) for r in quotes])
+                for a, quotes in rows.items()]
+    scores = score_in_context(scorer, articles)
+    return update_stances(
+        con,
+        [(r[0], s.stance, s.p_supportive, s.p_opposed, s.p_neutral, s.model_version)
+         for quotes, article_scores in zip(rows.values(), scores) for r, s in zip(quotes, article_scores)],
+    )
 
 
 @dataclass(frozen=True)

@@ -174,6 +174,46 @@ def seed_gold(seeds_dir: Path = SEEDS, kind: str | None = "direct") -> list[Exam
     return out
 
 
+def gold_articles(gold_dir: Path, text_dir: Path) -> list[tuple[str, str, list[dict[str, Any]]]]:
+    """(article text, issue, gold rows) for each article of `text_dir` that has gold quotes.
+
+    Texts are read as ingest reads them (HTML to text), so gold offsets index into them.
+    """
+    from analysis.ingest import read_paths
+
+    rows_by_doc: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted(Path(gold_dir).glob("*.gold.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                rows_by_doc.setdefault(row["doc_id"], []).append(row)
+    out = []
+    for _, result in read_paths([Path(text_dir)]):
+        for article in result.articles:
+            rows = rows_by_doc.get(article.doc_id)
+            if rows:
+                out.append((article.text, rows[0]["issue"], rows))
+    return out
+
+
+def evaluate_in_context(
+    scorer: Any, articles: Sequence[tuple[str, str, list[dict[str, Any]]]], kind: str | None = None
+) -> dict[str, Any]:
+    """Metrics of gold quotes scored as extraction scores them: each with the rest of its remark."""
+    from analysis.stance.context import QuoteSpan, score_in_context
+
+    batches = [(text, issue, [QuoteSpan(r["start"], r["end"], r.get("speaker"), r["quote"])
+                              for r in rows]) for text, issue, rows in articles]
+    scores = score_in_context(scorer, batches)
+    gold, pred = [], []
+    for (_, _, rows), article_scores in zip(articles, scores):
+        for row, score in zip(rows, article_scores):
+            if kind is None or row.get("kind") == kind:
+                gold.append(row["stance"])
+                pred.append(score.stance)
+    return {**metrics(gold, pred), "correct": sum(g == p for g, p in zip(gold, pred))}
+
+
 def public_available(name: str) -> bool:
     """True when `../shared/data/<name>/` exists (benches skip otherwise)."""
     return (PUBLIC_DATA / name).is_dir()

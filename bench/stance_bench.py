@@ -49,7 +49,8 @@ from analysis.stance.model import (  # noqa: E402
     DEFAULT_PARAMS, Scorer, _fit, issue_experts, model_version, read_card, shipped_params,
 )
 from analysis.stance_eval import (  # noqa: E402
-    DEMO_GOLD, evaluate, grouped_cv, metrics, public_available, seed_gold, semeval_examples, ukp_examples,
+    DEMO_GOLD, SEEDS, evaluate, evaluate_in_context, gold_articles, grouped_cv, metrics,
+    public_available, seed_gold, semeval_examples, ukp_examples,
     ukp_topics,
 )
 
@@ -110,14 +111,18 @@ def section_seed(scorer: Scorer) -> dict[str, Any]:
     pred = scorer.predict([e.text for e in direct], [e.issue for e in direct])
     # Positions, not the quotes' words: the card holds numbers only.
     rows = [{"i": i, "gold": e.label, "predicted": p} for i, (e, p) in enumerate(zip(direct, pred))]
+    in_context = evaluate_in_context(scorer, gold_articles(SEEDS, SEEDS), kind="direct")
     out = {
         "direct_correct": sum(r["gold"] == r["predicted"] for r in rows),
         "direct_total": len(rows),
         "direct": metrics([e.label for e in direct], pred),
+        "direct_correct_in_context": in_context["correct"],
+        "direct_in_context": in_context,
         "all_quotes": evaluate(scorer, every),
         "rows": rows,
     }
-    log(f"  seed gold: {out['direct_correct']}/{out['direct_total']} direct quotes right; "
+    log(f"  seed gold: {out['direct_correct']}/{out['direct_total']} direct quotes right "
+        f"({in_context['correct']} scored in context, as extraction scores them); "
         f"all {len(every)} quotes {short(out['all_quotes'])}")
     return out
 
@@ -125,14 +130,20 @@ def section_seed(scorer: Scorer) -> dict[str, Any]:
 def section_demo(scorer: Scorer) -> dict[str, Any]:
     """The demo articles' gold quotes: news-style quotes, labelled in their article by its author.
 
-    The model sees the quote alone, as for the seed. None of these quotes is trained on.
+    Scored twice: the quote alone, as for the seed, and in context as ingest scores it (with the
+    rest of its speaker's remark, `analysis.stance.context`). None of these quotes is trained on.
     """
     every = seed_gold(DEMO_GOLD, kind=None)
     direct = [e for e in every if e.case == "direct"]
+    articles = gold_articles(DEMO_GOLD, DEMO_GOLD.parent)
     out = {"all_quotes": evaluate(scorer, every), "direct": evaluate(scorer, direct),
+           "all_quotes_in_context": evaluate_in_context(scorer, articles),
+           "direct_in_context": evaluate_in_context(scorer, articles, kind="direct"),
            "articles": len({e.topic for e in every})}
     log(f"  demo articles' gold quotes: all {len(every)} {short(out['all_quotes'])}; "
         f"direct {len(direct)} {short(out['direct'])}")
+    log(f"    in context (each with the rest of its speaker's remark): all "
+        f"{short(out['all_quotes_in_context'])}; direct {short(out['direct_in_context'])}")
     return out
 
 

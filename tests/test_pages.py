@@ -171,3 +171,35 @@ def test_the_sidebar_menu_links_every_page_and_calls_the_first_home(store_env):
     # every file under pages/ has its link, named as its URL is ("6_Ingest.py" -> "Ingest")
     assert [page for _, page in links[1:]] == [p.stem.split("_", 1)[1] for p in page_files]
     assert not any(label == "dashboard" for label, _ in links)
+
+
+def test_quote_view_says_when_a_quote_was_scored_with_the_rest_of_its_remark(tmp_path, monkeypatch):
+    from analysis.records import Article, Quote
+    from analysis.store import connect, save_article
+
+    text = ('Intro.\n"These mines maim children for decades," Ann Lee said. "Keep the ban." '
+            'Bo Park said: "Our troops need this option."')
+    article = Article(doc_id="r", text=text, title="Remark", issue="Lifting the landmine ban")
+
+    def quote(words: str, speaker: str) -> Quote:
+        start = text.index(words)
+        return Quote("r", words, ((start, start + len(words)),), "direct", "said", speaker, speaker,
+                     "humanitarian", False, "opposed", 0.2, 0.7, 0.1, "m",
+                     article_id=article.article_id)
+
+    quotes = [quote("These mines maim children for decades,", "Ann Lee"),
+              quote("Keep the ban.", "Ann Lee"), quote("Our troops need this option.", "Bo Park")]
+    con = connect(tmp_path / "remark.duckdb")
+    save_article(con, article, quotes)
+    con.close()
+    monkeypatch.setenv("STANCE_DB", str(tmp_path / "remark.duckdb"))
+    monkeypatch.setenv("STANCE_READ_ONLY", "1")
+
+    def remark_captions(q: Quote) -> list[str]:
+        at = run_page("pages/2_Quotes.py", {"quote": q.quote_id, "article": article.article_id})
+        assert not at.exception
+        return [c.value for c in at.caption if c.value.startswith("Scored together")]
+
+    (caption,) = remark_captions(quotes[1])
+    assert "1 other quote in this paragraph" in caption and "the quote alone reads" in caption
+    assert remark_captions(quotes[2]) == []  # another speaker: a remark of its own

@@ -15,6 +15,7 @@ import streamlit as st
 from analysis.article_view import article_html, quote_card
 from analysis.charts import STANCE_COLORS
 from analysis.records import STANCES
+from analysis.stance.context import QuoteSpan, remark_text, utterances
 from ui import data
 
 
@@ -43,6 +44,26 @@ def show_article(row: dict[str, Any]) -> None:
     st.html(article_html(art["text"], quotes.to_dict("records"), selected=row["quote_id"]))
 
 
+def show_remark(row: dict[str, Any], quote: str, issue: str) -> None:
+    """When the quote is one piece of a longer remark, how the remark changed its score."""
+    art, quotes = data.article(str(row["article_id"]), data.version_stamp())
+    if art is None or quotes.empty or row["quote_id"] not in set(quotes["quote_id"]):
+        return
+    spans = [QuoteSpan(int(q.start_char), int(q.end_char), q.speaker, str(q.quote))
+             for q in quotes.itertuples()]
+    here = list(quotes["quote_id"]).index(row["quote_id"])
+    remark = utterances(str(art["text"]), spans)[here]
+    scores = data.stance_scores((quote, remark_text(spans, remark)), issue) if len(remark) > 1 else None
+    if not scores:
+        return
+    (alone, p_alone), (whole, p_whole) = scores
+    others = len(remark) - 1
+    st.caption(f"Scored together with the speaker's {others} other quote{'s' * (others > 1)} in "
+               f"this paragraph: the quote alone reads {alone} ({p_alone:.0%}), the whole remark "
+               f"{whole} ({p_whole:.0%}); the probabilities above are the mean of the two. The "
+               "words below explain the quote alone.")
+
+
 def show_reasons(row: dict[str, Any]) -> None:
     """Why the model chose this stance: its probabilities and the words that pushed it."""
     st.markdown(f"**{row.get('speaker') or 'Unknown speaker'}** ({row['actor_type']}) — "
@@ -59,6 +80,7 @@ def show_reasons(row: dict[str, Any]) -> None:
         st.info(f"No explanation: {why}.")
         return
     quote, issue = str(row["quote"]), str(row.get("issue") or "")
+    show_remark(row, quote, issue)
     terms = data.explain(quote, issue, 8)
     if not terms:
         st.caption("The model found no single words that decided this quote.")

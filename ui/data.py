@@ -140,6 +140,15 @@ def stance_scorer() -> tuple[Any, str | None]:
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
+def stance_scores(texts: tuple[str, ...], issue: str) -> list[tuple[str, float]] | None:
+    """(label, its probability) per text from the current model, or None when no model is available."""
+    scorer, _ = stance_scorer()
+    if scorer is None:
+        return None
+    return [(s.stance, getattr(s, f"p_{s.stance}")) for s in scorer.score(list(texts), [issue] * len(texts))]
+
+
+@st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
 def explain(text: str, issue: str, top_k: int = 8) -> list[tuple[str, float]] | None:
     """The terms that pushed the model to its label, or None when no model is available."""
     scorer, _ = stance_scorer()

@@ -81,10 +81,20 @@ def update_actor_types(con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[str,
     return len(rows)
 
 
-def quotes_for_rescoring(con: duckdb.DuckDBPyConnection, default_issue: str) -> list[tuple[str, str, str]]:
-    """(quote id, text, issue) of every stored quote."""
+def quotes_for_rescoring(
+    con: duckdb.DuckDBPyConnection, default_issue: str
+) -> list[tuple[str, str, int, int, str | None, str, str]]:
+    """(quote id, article id, start, end, speaker, text, issue) of every stored quote, by article."""
     return con.cursor().execute(
-        "SELECT q.id, q.text, coalesce(a.issue, ?) FROM quotes q JOIN articles a ON a.id = q.article_id"
-        " ORDER BY q.id",
+        "SELECT q.id, q.article_id, q.start_char, q.end_char, q.speaker, q.text, coalesce(a.issue, ?)"
+        " FROM quotes q JOIN articles a ON a.id = q.article_id ORDER BY q.article_id, q.start_char, q.id",
         [default_issue],
     ).fetchall()
+
+
+def article_texts(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, str]:
+    """{article id: text} for the given articles."""
+    rows = con.cursor().execute(
+        "SELECT id, text FROM articles WHERE id IN (SELECT unnest(?))", [article_ids]
+    ).fetchall()
+    return dict(rows)

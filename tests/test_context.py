@@ -1,0 +1,111 @@
+"""A quote scored with the rest of its speaker's remark: grouping, mixing, and the same result on rescore."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.pipeline import score_batch
+from analysis.records import STANCES, Article, Quote, StanceScore
+from analysis.review import rescore_store
+from analysis.stance.context import QuoteSpan, mix, remark_text, score_in_context, utterances
+from analysis.store import connect, save_article
+
+ISSUE = "Lifting the ban on toy rockets"
+
+
+class WordScorer:
+    """Supportive when a text says 'win', opposed when it says 'rules', neutral otherwise; counts calls."""
+
+    version = "fake-1"
+
+    def __init__(self) -> None:
+        self.calls: list[list[str]] = []
+
+    def score(self, texts: list[str], issues: list[str]) -> list[StanceScore]:
+        self.calls.append(list(texts))
+        out = []
+        for t in texts:
+            p = [0.1, 0.1, 0.8]
+            if "win" in t:
+                p = [0.8 if "rules" not in t else 0.45, 0.1, 0.1 if "rules" not in t else 0.0]
+            elif "rules" in t:
+                p = [0.1, 0.8, 0.1]
+            p[2] = round(1 - p[0] - p[1], 6)
+            out.append(StanceScore(STANCES[max(range(3), key=p.__getitem__)], *p, self.version))
+        return out
+
+
+def spans(text: str, parts: list[tuple[str, str | None]]) -> list[QuoteSpan]:
+    out = []
+    for words, speaker in parts:
+        start = text.index(words)
+        out.append(QuoteSpan(start, start + len(words), speaker, words))
+    return out
+
+
+ARTICLE = (
+    "Opening line.\n"
+    '"Forget the old rules," said Ann Lee. "We are here to win." Bo Park disagreed: "No."\n'
+    '"We will win anyway," Ann Lee added.'
+)
+
+
+def test_a_remark_is_one_speaker_in_one_paragraph_without_anyone_between():
+    qs = spans(ARTICLE, [("Forget the old rules,", "Ann Lee"), ("We are here to win.", "Ann Lee"),
+                         ("No.", "Bo Park"), ("We will win anyway,", "Ann Lee")])
+    remarks = utterances(ARTICLE, qs)
+    assert remarks[0] == remarks[1] == [0, 1]
+    assert remarks[2] == [2]
+    assert remarks[3] == [3]  # same speaker, next paragraph
+    assert remark_text(qs, remarks[0]) == "Forget the old rules, We are here to win."
+
+
+def test_another_speaker_between_splits_the_remark_and_no_speaker_stands_alone():
+    text = '"A rules," said X. "B." said Y. "C win," said X. "D." "E."'
+    qs = spans(text, [("A rules,", "X"), ("B.", "Y"), ("C win,", "X"), ("D.", None), ("E.", None)])
+    assert [len(r) for r in utterances(text, qs)] == [1, 1, 1, 1, 1]
+
+
+def test_grouped_quotes_get_half_their_own_and_half_the_remark_in_one_call():
+    qs = spans(ARTICLE, [("Forget the old rules,", "Ann Lee"), ("We are here to win.", "Ann Lee"),
+                         ("No.", "Bo Park")])
+    scorer = WordScorer()
+    (scores,) = score_in_context(scorer, [(ARTICLE, ISSUE, qs)])
+    assert len(scorer.calls) == 1
+    assert scorer.calls[0].count("Forget the old rules, We are here to win.") == 1  # once per remark
+    remark = [0.45, 0.1, 0.45]
+    assert [scores[0].p_supportive, scores[0].p_opposed] == pytest.approx(list(mix([0.1, 0.8, 0.1], remark)[:2]))
+    assert scores[0].stance == "opposed" and scores[1].stance == "supportive"
+    assert scores[1].p_supportive == pytest.approx(0.5 * 0.8 + 0.5 * 0.45)
+    assert (scores[2].p_neutral, scores[2].stance) == (pytest.approx(0.8), "neutral")  # alone: untouched
+    for s in scores:
+        assert s.p_supportive + s.p_opposed + s.p_neutral == pytest.approx(1.0)
+
+
+def test_weight_zero_scores_each_quote_alone():
+    qs = spans(ARTICLE, [("Forget the old rules,", "Ann Lee"), ("We are here to win.", "Ann Lee")])
+    scorer = WordScorer()
+    (scores,) = score_in_context(scorer, [(ARTICLE, ISSUE, qs)], weight=0.0)
+    assert scorer.calls == [["Forget the old rules,", "We are here to win."]]
+    assert scores[0].p_opposed == pytest.approx(0.8)
+
+
+def _quotes(article: Article, parts: list[tuple[str, str | None]]) -> list[Quote]:
+    return [Quote(article.doc_id, s.text, ((s.start, s.end),), "direct", "said", s.speaker, s.speaker,
+                  "other", False, article_id=article.article_id)
+            for s in spans(article.text, parts)]
+
+
+def test_ingest_and_rescore_give_a_stored_quote_the_same_score():
+    article = Article(doc_id="a", text=ARTICLE, title="T", issue=ISSUE)
+    parts = [("Forget the old rules,", "Ann Lee"), ("We are here to win.", "Ann Lee"), ("No.", "Bo Park"),
+             ("We will win anyway,", "Ann Lee")]
+    ((_, scored),) = score_batch([(article, _quotes(article, parts))], WordScorer(), ISSUE)
+    con = connect(":memory:")
+    save_article(con, article, scored)
+    at_ingest = sorted(con.execute("SELECT start_char, p_supportive, p_opposed, stance FROM quotes").fetchall())
+    con.execute("UPDATE quotes SET p_supportive = 0, p_opposed = 0, p_neutral = 1, stance = 'neutral'")
+    assert rescore_store(con, WordScorer(), ISSUE, batch=1) == 4
+    after = sorted(con.execute("SELECT start_char, p_supportive, p_opposed, stance FROM quotes").fetchall())
+    assert after == at_ingest
+    assert [row[3] for row in after] == ["opposed", "supportive", "neutral", "supportive"]

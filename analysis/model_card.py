@@ -111,6 +111,28 @@ def experts_table(card: dict[str, Any]) -> pd.DataFrame:
     )
 
 
+def news_quotes_summary(card: dict[str, Any]) -> str | None:
+    """One sentence on how the model reads quotes in real articles, next to its statement score.
+
+    None when the card has no demo-articles evaluation (`bench/stance_bench.py`, "demo").
+    """
+    demo = card.get("demo_gold") or {}
+    m = demo.get("all_quotes_in_context") or demo.get("all_quotes")
+    if not isinstance(m, dict) or not m.get("n"):
+        return None
+    cv = next((v for k, v in (card.get("grouped_cv") or {}).items()
+               if "shipped" in k and isinstance(v, dict)), {})
+    acc = float(m.get("accuracy") or 0.0)
+    out = (f"On the {int(m['n']):,} quotes of the demo articles, read as the dashboard reads them, "
+           f"macro-F1 is {float(m.get('macro_f1') or 0.0):.2f} and {acc:.0%} of the quotes get "
+           "the label their article's author gave them")
+    if cv.get("macro_f1") is not None:
+        out += (f"; on statements of the training kind, for topics it never saw, macro-F1 is "
+                f"{float(cv['macro_f1']):.2f}")
+    return out + (". Quotes in news are harder than written statements: expect to correct a good "
+                  "share of them on the Review page.")
+
+
 def targets_table(card: dict[str, Any]) -> pd.DataFrame:
     """The benchmark's acceptance targets: what was aimed for, what was measured, met or not."""
     rows = [r for r in card.get("targets") or [] if isinstance(r, dict)]

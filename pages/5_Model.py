@@ -55,6 +55,9 @@ for row in models.itertuples():  # the store's record of each model that scored 
                  for path, m in model_card.metric_sets(row.metrics).items()})
 sets = model_card.shipped_first(sets)
 st.subheader("How well it measured")
+news = model_card.news_quotes_summary(cards.get("model_card.json", {}))
+if news:
+    st.info(news)
 if sets:
     which = st.selectbox("Evaluation", list(sets), key="mdl_set")
     m = sets[which]

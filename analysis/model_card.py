@@ -114,20 +114,23 @@ def experts_table(card: dict[str, Any]) -> pd.DataFrame:
 def news_quotes_summary(card: dict[str, Any]) -> str | None:
     """One sentence on how the model reads quotes in real articles, next to its statement score.
 
-    None when the card has no demo-articles evaluation (`bench/stance_bench.py`, "demo").
+    None when the card has no news-articles evaluation (`bench/stance_bench.py`, "demo").
     """
-    demo = card.get("demo_gold") or {}
-    m = demo.get("all_quotes_in_context") or demo.get("all_quotes")
-    if not isinstance(m, dict) or not m.get("n"):
+    parts = []
+    for key, what in (("demo_gold", "the demo articles"), ("heldout_articles", "the held-out articles")):
+        sets = card.get(key) or {}
+        m = sets.get("all_quotes_in_context") or sets.get("all_quotes")
+        if isinstance(m, dict) and m.get("n"):
+            parts.append(f"on the {int(m['n']):,} quotes of {what} macro-F1 is "
+                         f"{float(m.get('macro_f1') or 0.0):.2f} ({float(m.get('accuracy') or 0.0):.0%} "
+                         "of quotes get their author's label)")
+    if not parts:
         return None
+    out = "Read as the dashboard reads them, each with the rest of its speaker's remark, " + "; ".join(parts)
     cv = next((v for k, v in (card.get("grouped_cv") or {}).items()
                if "shipped" in k and isinstance(v, dict)), {})
-    acc = float(m.get("accuracy") or 0.0)
-    out = (f"On the {int(m['n']):,} quotes of the demo articles, read as the dashboard reads them, "
-           f"macro-F1 is {float(m.get('macro_f1') or 0.0):.2f} and {acc:.0%} of the quotes get "
-           "the label their article's author gave them")
     if cv.get("macro_f1") is not None:
-        out += (f"; on statements of the training kind, for topics it never saw, macro-F1 is "
+        out += (f". On statements of the training kind, for topics it never saw, macro-F1 is "
                 f"{float(cv['macro_f1']):.2f}")
     return out + (". Quotes in news are harder than written statements: expect to correct a good "
                   "share of them on the Review page.")

@@ -7,8 +7,9 @@ Writes `data/model_card.json` (the dashboard's Model page reads it with the `mod
     python bench/stance_bench.py --only ukp      # one section, merged into the existing card
 
 `data/demo/gold/` holds the demo articles' quotes, labelled in their article by its author (a
-blind second annotation agrees with kappa 0.88, `bench/label_agreement.py --demo`); they are
-scored like the seed's, quote text alone, and never trained on.
+blind second annotation agrees with kappa 0.88, `bench/label_agreement.py --demo`), and
+`data/heldout/articles/` 24 more articles written only to be measured on; their quotes are scored
+alone, like the seed's, and in context, as ingest scores them; none is trained on.
 `data/heldout/*.jsonl` are statements written here and never trained on (plain statements that
 name the issue's change); each file is scored with the shipped model.
 Public sets are read at run time from ../shared/data/ (never copied into the repository); a
@@ -127,27 +128,31 @@ def section_seed(scorer: Scorer) -> dict[str, Any]:
     return out
 
 
-def section_demo(scorer: Scorer) -> dict[str, Any]:
-    """The demo articles' gold quotes: news-style quotes, labelled in their article by its author.
+HELDOUT = ROOT / "data" / "heldout"
+# Articles with gold quotes (stance labelled in the article by its author), never trained on:
+# the demo corpus, and articles written only to be measured on.
+NEWS_SETS = {"demo_gold": (DEMO_GOLD, DEMO_GOLD.parent),
+             "heldout_articles": (HELDOUT / "articles" / "gold", HELDOUT / "articles")}
 
-    Scored twice: the quote alone, as for the seed, and in context as ingest scores it (with the
-    rest of its speaker's remark, `analysis.stance.context`). None of these quotes is trained on.
-    """
-    every = seed_gold(DEMO_GOLD, kind=None)
+
+def section_news(scorer: Scorer, gold_dir: Path, text_dir: Path, name: str) -> dict[str, Any]:
+    """Gold quotes of news-style articles: scored alone, as for the seed, and in context as ingest
+    scores them (with the rest of the speaker's remark, `analysis.stance.context`)."""
+    every = seed_gold(gold_dir, kind=None)
+    if not every:
+        return {"skipped": f"no gold quotes in {gold_dir}"}
     direct = [e for e in every if e.case == "direct"]
-    articles = gold_articles(DEMO_GOLD, DEMO_GOLD.parent)
+    articles = gold_articles(gold_dir, text_dir)
     out = {"all_quotes": evaluate(scorer, every), "direct": evaluate(scorer, direct),
            "all_quotes_in_context": evaluate_in_context(scorer, articles),
            "direct_in_context": evaluate_in_context(scorer, articles, kind="direct"),
-           "articles": len({e.topic for e in every})}
-    log(f"  demo articles' gold quotes: all {len(every)} {short(out['all_quotes'])}; "
-        f"direct {len(direct)} {short(out['direct'])}")
+           "articles": len(articles)}
+    log(f"  {name}: all {len(every)} {short(out['all_quotes'])}; direct {len(direct)} {short(out['direct'])}")
     log(f"    in context (each with the rest of its speaker's remark): all "
         f"{short(out['all_quotes_in_context'])}; direct {short(out['direct_in_context'])}")
     return out
 
 
-HELDOUT = ROOT / "data" / "heldout"
 
 
 def section_heldout(scorer: Scorer) -> dict[str, Any]:
@@ -283,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     if "seed" in sections:
         card["seed_gold"] = section_seed(shipped)
     if "demo" in sections:
-        card["demo_gold"] = section_demo(shipped)
+        for name, (gold_dir, text_dir) in NEWS_SETS.items():
+            card[name] = section_news(shipped, gold_dir, text_dir, name)
     if "heldout" in sections:
         card["heldout"] = section_heldout(shipped)
     variants = [("", params)]

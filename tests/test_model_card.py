@@ -88,9 +88,11 @@ def test_the_shipped_models_evaluation_comes_first():
 def test_news_quotes_summary_puts_article_quotes_next_to_statements():
     card = {"demo_gold": {"all_quotes": {"n": 615, "macro_f1": 0.58, "accuracy": 0.58},
                           "all_quotes_in_context": {"n": 615, "macro_f1": 0.6, "accuracy": 0.61}},
+            "heldout_articles": {"all_quotes": {"n": 362, "macro_f1": 0.65, "accuracy": 0.66}},
             "grouped_cv": {"tfidf_lr": {"macro_f1": 0.7}, "two_stage (shipped)": {"macro_f1": 0.77}}}
     text = model_card.news_quotes_summary(card)
-    assert "615 quotes" in text and "macro-F1 is 0.60" in text and "61%" in text and "0.77" in text
+    assert "615 quotes of the demo articles macro-F1 is 0.60 (61%" in text
+    assert "362 quotes of the held-out articles macro-F1 is 0.65" in text and "0.77" in text
     del card["demo_gold"]["all_quotes_in_context"]
     assert "macro-F1 is 0.58" in model_card.news_quotes_summary(card)
     assert model_card.news_quotes_summary({}) is None

@@ -13,7 +13,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Protocol
 
 import duckdb
 from spacy.language import Language
@@ -24,14 +23,10 @@ from analysis.errors import IngestError
 from analysis.ingest import ArticleMeta, read_paths
 from analysis.quotes import find_attributions
 from analysis.records import Article, Quote, StanceScore
-from analysis.stance.context import QuoteSpan, score_in_context
+from analysis.stance.context import QuoteSpan, StanceScorer, score_in_context
 from analysis.store import article_exists, record_model, save_article
 
 DEFAULT_ISSUE = "Lifting the US ban on anti-personnel landmines"
-
-
-class StanceScorer(Protocol):
-    def score(self, texts: list[str], issues: list[str]) -> list[StanceScore]: ...
 
 
 def extract_quotes(

@@ -153,8 +153,6 @@ def section_news(scorer: Scorer, gold_dir: Path, text_dir: Path, name: str) -> d
     return out
 
 
-
-
 def section_heldout(scorer: Scorer) -> dict[str, Any]:
     """The project's held-out statements (never trained on), per file: plain cases the CV mixes."""
     out: dict[str, Any] = {}

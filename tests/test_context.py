@@ -25,12 +25,13 @@ class WordScorer:
         self.calls.append(list(texts))
         out = []
         for t in texts:
-            p = [0.1, 0.1, 0.8]
             if "win" in t:
-                p = [0.8 if "rules" not in t else 0.45, 0.1, 0.1 if "rules" not in t else 0.0]
+                p_sup, p_opp = (0.45 if "rules" in t else 0.8), 0.1
             elif "rules" in t:
-                p = [0.1, 0.8, 0.1]
-            p[2] = round(1 - p[0] - p[1], 6)
+                p_sup, p_opp = 0.1, 0.8
+            else:
+                p_sup, p_opp = 0.1, 0.1
+            p = [p_sup, p_opp, round(1 - p_sup - p_opp, 6)]
             out.append(StanceScore(STANCES[max(range(3), key=p.__getitem__)], *p, self.version))
         return out
 

@@ -37,7 +37,9 @@ class QuoteSpan:
     text: str
 
 
-class Scorer(Protocol):
+class StanceScorer(Protocol):
+    """What ingest and rescore need of a stance model (`analysis.stance.Scorer` is one)."""
+
     def score(self, texts: list[str], issues: list[str]) -> list[StanceScore]: ...
 
 
@@ -75,7 +77,7 @@ def mix(p_quote: np.ndarray, p_remark: np.ndarray, weight: float = REMARK_WEIGHT
 
 
 def score_in_context(
-    scorer: Scorer,
+    scorer: StanceScorer,
     articles: Sequence[tuple[str, str, Sequence[QuoteSpan]]],
     weight: float = REMARK_WEIGHT,
 ) -> list[list[StanceScore]]:

@@ -23,6 +23,7 @@ from analysis.store import update_stances
 from analysis.stance.context import QuoteSpan, score_in_context
 from analysis.store.review import (
     article_texts,
+    StoredQuote,
     quotes_for_rescoring,
     speaker_descriptions,
     stance_corrections,
@@ -75,13 +76,15 @@ def rescore_store(con: duckdb.DuckDBPyConnection, scorer: Any, default_issue: st
 
     Quotes are scored as ingest scores them, each with the rest of its speaker's remark
     (`analysis.stance.context`), a chunk of about `batch` quotes (whole articles) at a time.
+    Remarks follow the speakers as corrected, and a quote marked "not a quote" is scored alone
+    and does not split the remark around it, as in the quote view.
     """
     from analysis.pipeline import remember_model
 
     remember_model(con, scorer)
-    by_article: dict[str, list[tuple]] = {}
+    by_article: dict[str, list[StoredQuote]] = {}
     for row in quotes_for_rescoring(con, default_issue):
-        by_article.setdefault(row[1], []).append(row)
+        by_article.setdefault(row.article_id, []).append(row)
     done, chunk, n_chunk = 0, [], 0
     for article_id, rows in by_article.items():
         chunk.append(article_id)
@@ -94,16 +97,25 @@ def rescore_store(con: duckdb.DuckDBPyConnection, scorer: Any, default_issue: st
     return done
 
 
-def _rescore_articles(con: duckdb.DuckDBPyConnection, scorer: Any, rows: dict[str, list[tuple]]) -> int:
-    """Score and store the quotes of some articles: rows of `quotes_for_rescoring` by article id."""
+def _rescore_articles(con: duckdb.DuckDBPyConnection, scorer: Any, rows: dict[str, list[StoredQuote]]) -> int:
+    """Score and store the quotes of some articles (`quotes_for_rescoring` rows by article id)."""
     texts = article_texts(con, list(rows))
-    articles = [(texts.get(a, ""), quotes[0][6], [QuoteSpan(r[2], r[3], r[4], r[5]) for r in quotes])
-                for a, quotes in rows.items()]
+    groups: list[list[StoredQuote]] = []
+    articles = []
+    for article_id, quotes in rows.items():
+        shown = [q for q in quotes if q.shown]
+        hidden = [q for q in quotes if not q.shown]
+        for group, grouped in ((shown, True), (hidden, False)):
+            if group:
+                groups.append(group)
+                articles.append((texts.get(article_id, ""), group[0].issue,
+                                 [QuoteSpan(q.start, q.end, q.speaker if grouped else None, q.text)
+                                  for q in group]))
     scores = score_in_context(scorer, articles)
     return update_stances(
         con,
-        [(r[0], s.stance, s.p_supportive, s.p_opposed, s.p_neutral, s.model_version)
-         for quotes, article_scores in zip(rows.values(), scores) for r, s in zip(quotes, article_scores)],
+        [(q.quote_id, s.stance, s.p_supportive, s.p_opposed, s.p_neutral, s.model_version)
+         for group, group_scores in zip(groups, scores) for q, s in zip(group, group_scores)],
     )
 
 

@@ -9,6 +9,7 @@ from analysis.records import STANCES, Article, Quote, StanceScore
 from analysis.review import rescore_store
 from analysis.stance.context import QuoteSpan, mix, remark_text, score_in_context, utterances
 from analysis.store import connect, save_article
+from analysis.store.annotations import correct_quote
 
 ISSUE = "Lifting the ban on toy rockets"
 
@@ -110,3 +111,27 @@ def test_ingest_and_rescore_give_a_stored_quote_the_same_score():
     after = sorted(con.execute("SELECT start_char, p_supportive, p_opposed, stance FROM quotes").fetchall())
     assert after == at_ingest
     assert [row[3] for row in after] == ["opposed", "supportive", "neutral", "supportive"]
+
+
+def test_rescore_groups_remarks_by_corrected_speakers_and_skips_quotes_marked_not_a_quote():
+    text = '"Forget the old rules," said Ann Lee. "No," a voice said. "We are here to win."'
+    article = Article(doc_id="b", text=text, title="T", issue=ISSUE)
+    parts = [("Forget the old rules,", "Ann Li"), ("No,", "Bo Park"), ("We are here to win.", "Ann Lee")]
+    con = connect(":memory:")
+    save_article(con, article, _quotes(article, parts))
+    ids = [r[0] for r in con.execute("SELECT id FROM quotes ORDER BY start_char").fetchall()]
+
+    def stored() -> list[tuple]:
+        return con.execute("SELECT stance, p_supportive, p_neutral FROM quotes ORDER BY start_char").fetchall()
+
+    rescore_store(con, WordScorer(), ISSUE)
+    assert [row[0] for row in stored()] == ["opposed", "neutral", "supportive"]  # three remarks of one
+    assert stored()[2][1] == pytest.approx(0.8)
+
+    correct_quote(con, ids[0], "speaker", "Ann Lee")
+    correct_quote(con, ids[1], "not_quote", "true")
+    assert rescore_store(con, WordScorer(), ISSUE) == 3
+    rules, hidden, win = stored()
+    assert win[0] == "supportive" and win[1] == pytest.approx(0.5 * 0.8 + 0.5 * 0.45)  # one remark now
+    assert rules[0] == "opposed" and rules[1] == pytest.approx(0.5 * 0.1 + 0.5 * 0.45)
+    assert hidden[0] == "neutral" and hidden[2] == pytest.approx(0.8)  # still scored, alone

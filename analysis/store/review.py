@@ -7,6 +7,7 @@ In: a connection. Out: small DataFrames or row lists; every value bound.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -81,15 +82,35 @@ def update_actor_types(con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[str,
     return len(rows)
 
 
-def quotes_for_rescoring(
-    con: duckdb.DuckDBPyConnection, default_issue: str
-) -> list[tuple[str, str, int, int, str | None, str, str]]:
-    """(quote id, article id, start, end, speaker, text, issue) of every stored quote, by article."""
-    return con.cursor().execute(
-        "SELECT q.id, q.article_id, q.start_char, q.end_char, q.speaker, q.text, coalesce(a.issue, ?)"
-        " FROM quotes q JOIN articles a ON a.id = q.article_id ORDER BY q.article_id, q.start_char, q.id",
+@dataclass(frozen=True)
+class StoredQuote:
+    """A stored quote as re-scoring needs it."""
+
+    quote_id: str
+    article_id: str
+    start: int
+    end: int
+    speaker: str | None  # after people's corrections and speaker merges, as the pages show it
+    text: str
+    issue: str
+    shown: bool  # False when a person marked it "not a quote"
+
+
+def quotes_for_rescoring(con: duckdb.DuckDBPyConnection, default_issue: str) -> list[StoredQuote]:
+    """Every stored quote, by article and in reading order.
+
+    The speaker is the one `quote_facts` shows, so a remark is grouped on rescore as the quote
+    view groups it.
+    """
+    rows = con.cursor().execute(
+        "SELECT q.id, q.article_id, q.start_char, q.end_char, coalesce(f.speaker, q.speaker), q.text,"
+        " coalesce(a.issue, ?), f.quote_id IS NOT NULL"
+        " FROM quotes q JOIN articles a ON a.id = q.article_id"
+        " LEFT JOIN quote_facts f ON f.quote_id = q.id"
+        " ORDER BY q.article_id, q.start_char, q.id",
         [default_issue],
     ).fetchall()
+    return [StoredQuote(*row) for row in rows]
 
 
 def article_texts(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, str]:

@@ -26,6 +26,7 @@ from analysis.stance.features import build_pipeline, frame
 PUBLIC_DATA = Path(os.environ.get("STANCE_PUBLIC_DATA", REPO.parent / "shared" / "data"))
 SEEDS = Path(os.environ.get("STANCE_SEEDS", REPO.parent / "shared" / "seeds"))
 DEMO_GOLD = REPO / "data" / "demo" / "gold"
+PROBES = REPO / "data" / "heldout" / "probes.json"
 
 
 class Predictor(Protocol):
@@ -172,6 +173,27 @@ def seed_gold(seeds_dir: Path = SEEDS, kind: str | None = "direct") -> list[Exam
             out.append(Example(row["quote"], row["stance"], row["issue"], topic=row["doc_id"],
                                case=row.get("kind", ""), source=path.name))
     return out
+
+
+def probe_examples(path: Path = PROBES) -> list[Example]:
+    """Every template of a probe file filled with every issue's change: one `Example` each.
+
+    `case` is the template (so results can be read per template), `topic` the issue.
+    """
+    doc = json.loads(Path(path).read_text(encoding="utf-8"))
+    return [Example(template.format(inf=infinitive), label, issue, topic=issue, case=template,
+                    source=Path(path).name)
+            for issue, infinitive in doc["issues"].items()
+            for label, templates in doc["templates"].items()
+            for template in templates]
+
+
+def per_case_accuracy(examples: Sequence[Example], predicted: Sequence[str]) -> dict[str, float]:
+    """Share of each `case` predicted right, lowest first."""
+    hits: dict[str, list[bool]] = {}
+    for e, p in zip(examples, predicted):
+        hits.setdefault(e.case, []).append(e.label == p)
+    return dict(sorted(((c, sum(h) / len(h)) for c, h in hits.items()), key=lambda kv: kv[1]))
 
 
 def gold_articles(gold_dir: Path, text_dir: Path) -> list[tuple[str, str, list[dict[str, Any]]]]:

@@ -51,8 +51,8 @@ from analysis.stance.model import (  # noqa: E402
 )
 from analysis.stance_eval import (  # noqa: E402
     DEMO_GOLD, SEEDS, evaluate, evaluate_in_context, gold_articles, grouped_cv, metrics,
-    public_available, seed_gold, semeval_examples, ukp_examples,
-    ukp_topics,
+    per_case_accuracy, probe_examples, public_available, seed_gold, semeval_examples,
+    ukp_examples, ukp_topics,
 )
 
 CARD = ROOT / "data" / "model_card.json"
@@ -161,6 +161,13 @@ def section_heldout(scorer: Scorer) -> dict[str, Any]:
         out[path.stem] = {**evaluate(scorer, examples),
                           "protocol": f"data/heldout/{path.name}: written here, never trained on"}
         log(f"  held out {path.name}: {short(out[path.stem])}")
+    probes = probe_examples()
+    predicted = scorer.predict([e.text for e in probes], [e.issue for e in probes])
+    by_template = per_case_accuracy(probes, predicted)
+    out["probes"] = {**metrics([e.label for e in probes], predicted), "by_template": by_template,
+                     "protocol": "data/heldout/probes.json: plain templates x issues not in training"}
+    log(f"  probes ({len(probes)}): {short(out['probes'])}; weakest: "
+        + "; ".join(f"{t!r} {a:.0%}" for t, a in list(by_template.items())[:3]))
     return out
 
 

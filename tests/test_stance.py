@@ -13,9 +13,9 @@ from analysis.errors import ModelNotTrained, StanceError
 from analysis.stance import (
     INPUT_COLUMNS, build_pipeline, compare_models, load_scorer, read_labelled, train_model,
 )
-from analysis.stance.data import Example
+from analysis.stance.data import Example, load_training
 from analysis.stance.features import frame, issue_direction
-from analysis.stance_eval import metrics
+from analysis.stance_eval import metrics, per_case_accuracy, probe_examples
 
 ISSUE_A = "Banning toy rockets in city parks"
 ISSUE_B = "Allowing toy rockets in city parks"
@@ -221,6 +221,30 @@ def test_metrics_report_f_avg_and_every_class() -> None:
     assert m["per_class"]["opposed"]["f1"] == 0.0
     assert m["f_avg"] == 0.5
     assert m["confusion"]["matrix"][1] == [0, 0, 1]
+
+
+def test_probes_fill_every_template_for_every_issue_and_are_read_per_template(tmp_path: Path) -> None:
+    probes = tmp_path / "probes.json"
+    probes.write_text(json.dumps({
+        "issues": {"Closing the base": "close the base", "Sending jets": "send jets"},
+        "templates": {"supportive": ["We should {inf}."], "opposed": ["It is a mistake."]},
+    }), encoding="utf-8")
+    examples = probe_examples(probes)
+    assert [(e.text, e.label, e.issue) for e in examples] == [
+        ("We should close the base.", "supportive", "Closing the base"),
+        ("It is a mistake.", "opposed", "Closing the base"),
+        ("We should send jets.", "supportive", "Sending jets"),
+        ("It is a mistake.", "opposed", "Sending jets"),
+    ]
+    by_template = per_case_accuracy(examples, ["supportive", "supportive", "opposed", "opposed"])
+    assert by_template == {"We should {inf}.": 0.5, "It is a mistake.": 0.5}
+    assert list(per_case_accuracy(examples, ["supportive", "neutral", "supportive", "opposed"])) == [
+        "It is a mistake.", "We should {inf}."]
+
+
+def test_shipped_probes_name_no_training_issue() -> None:
+    issues = {e.issue for e in load_training()}
+    assert not {e.issue for e in probe_examples()} & issues
 
 
 @pytest.mark.parametrize(

@@ -136,6 +136,14 @@ def news_quotes_summary(card: dict[str, Any]) -> str | None:
                   "share of them on the Review page.")
 
 
+def probe_table(card: dict[str, Any]) -> pd.DataFrame:
+    """The behavioural probes (`heldout.probes`): each plain template, its label and the share
+    of issues it was read right for, weakest first. Empty when the card has none."""
+    rows = ((card.get("heldout") or {}).get("probes") or {}).get("by_template") or []
+    table = pd.DataFrame(rows, columns=["template", "label", "right"])
+    return table.sort_values("right", kind="stable").reset_index(drop=True)
+
+
 def targets_table(card: dict[str, Any]) -> pd.DataFrame:
     """The benchmark's acceptance targets: what was aimed for, what was measured, met or not."""
     rows = [r for r in card.get("targets") or [] if isinstance(r, dict)]

@@ -164,7 +164,10 @@ def section_heldout(scorer: Scorer) -> dict[str, Any]:
     probes = probe_examples()
     predicted = scorer.predict([e.text for e in probes], [e.issue for e in probes])
     by_template = per_case_accuracy(probes, predicted)
-    out["probes"] = {**metrics([e.label for e in probes], predicted), "by_template": by_template,
+    label_of = {e.case: e.label for e in probes}
+    out["probes"] = {**metrics([e.label for e in probes], predicted),
+                     "by_template": [{"template": t, "label": label_of[t], "right": share}
+                                     for t, share in by_template.items()],
                      "protocol": "data/heldout/probes.json: plain templates x issues not in training"}
     log(f"  probes ({len(probes)}): {short(out['probes'])}; weakest: "
         + "; ".join(f"{t!r} {a:.0%}" for t, a in list(by_template.items())[:3]))

@@ -81,6 +81,16 @@ if sets:
 else:
     st.info("The card holds no evaluation yet (macro-F1, confusion matrix).")
 
+probes = model_card.probe_table(cards.get("model_card.json", {}))
+if not probes.empty:
+    st.subheader("Plain sentences it still misreads")
+    st.caption("Sentences whose stance needs no reading between the lines, each tried with ten "
+               "issues the model was never trained on ({inf} is the issue's change, e.g. \"close "
+               "the Guantanamo Bay detention camp\"); the share of issues it got right, weakest "
+               "first (data/heldout/probes.json).")
+    st.dataframe(probes, hide_index=True, width="stretch", column_config={
+        "right": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent")})
+
 targets = model_card.targets_table(cards.get("model_card.json", {}))
 if not targets.empty:
     st.subheader("Targets")

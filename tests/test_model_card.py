@@ -96,3 +96,14 @@ def test_news_quotes_summary_puts_article_quotes_next_to_statements():
     del card["demo_gold"]["all_quotes_in_context"]
     assert "macro-F1 is 0.58" in model_card.news_quotes_summary(card)
     assert model_card.news_quotes_summary({}) is None
+
+
+def test_probe_table_lists_templates_weakest_first():
+    card = {"heldout": {"probes": {"by_template": [
+        {"template": "We should {inf}.", "label": "supportive", "right": 0.5},
+        {"template": "We welcome this move.", "label": "supportive", "right": 0.0},
+        {"template": "The vote is in March.", "label": "neutral", "right": 1.0}]}}}
+    table = model_card.probe_table(card)
+    assert list(table["template"]) == ["We welcome this move.", "We should {inf}.", "The vote is in March."]
+    assert list(table.columns) == ["template", "label", "right"]
+    assert model_card.probe_table({}).empty

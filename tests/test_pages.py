@@ -161,6 +161,9 @@ def test_model_page_shows_the_features_and_the_benchmark_targets(store_env):
     assert "Targets" in [h.value for h in at.subheader]
     shown = [df.value for df in at.dataframe if "goal" in df.value.columns]
     assert shown and len(shown[0]) == len(card["targets"])
+    probes = [df.value for df in at.dataframe if "template" in df.value.columns]
+    assert probes and len(probes[0]) == len(card["heldout"]["probes"]["by_template"])
+    assert probes[0]["right"].is_monotonic_increasing
 
 
 def test_the_sidebar_menu_links_every_page_and_calls_the_first_home(store_env):

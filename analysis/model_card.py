@@ -137,11 +137,13 @@ def news_quotes_summary(card: dict[str, Any]) -> str | None:
 
 
 def probe_table(card: dict[str, Any]) -> pd.DataFrame:
-    """The behavioural probes (`heldout.probes`): each plain template, its label and the share
-    of issues it was read right for, weakest first. Empty when the card has none."""
-    rows = ((card.get("heldout") or {}).get("probes") or {}).get("by_template") or []
-    table = pd.DataFrame(rows, columns=["template", "label", "right"])
-    return table.sort_values("right", kind="stable").reset_index(drop=True)
+    """The behavioural probes (`heldout.probes`): each plain template, the stance it should read
+    and the share of issues it was read right for, weakest first. Empty when the card has none."""
+    probes = (card.get("heldout") or {}).get("probes") or {}
+    rows = [(r.get("template"), r.get("label"), r.get("right"))
+            for r in probes.get("by_template") or [] if isinstance(r, dict)]
+    table = pd.DataFrame(rows, columns=["template", "should read", "read right"])
+    return table.sort_values("read right", kind="stable").reset_index(drop=True)
 
 
 def targets_table(card: dict[str, Any]) -> pd.DataFrame:

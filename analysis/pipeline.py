@@ -9,7 +9,7 @@ Texts go through `nlp.pipe` in batches; models are passed in, never loaded here.
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -25,6 +25,7 @@ from analysis.quotes import find_attributions
 from analysis.records import Article, Quote, StanceScore
 from analysis.stance.context import QuoteSpan, StanceScorer, score_in_context
 from analysis.store import article_exists, record_model, save_article
+from analysis.store.annotations import merged_speakers
 
 DEFAULT_ISSUE = "Lifting the US ban on anti-personnel landmines"
 
@@ -38,8 +39,12 @@ def extract_quotes(
     default_issue: str = DEFAULT_ISSUE,
     batch_size: int = 32,
     score_every: int = 8,
+    speaker_merges: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[Article, list[Quote]]]:
     """Yield (article, quotes) for every article, in input order; stance stays None without a scorer.
+
+    `speaker_merges` ({name: merged into}, the store's merge rules) only decides which quotes
+    form one remark for scoring; the quotes keep the speaker the extractor found.
 
     spaCy parses `batch_size` texts at a time. Each group of `score_every` parsed articles is
     queued for stance scoring on a second thread (the model's cost is partly per call), and
@@ -56,12 +61,12 @@ def extract_quotes(
         for doc, article in nlp.pipe(pairs, as_tuples=True, batch_size=batch_size):
             pending.append((article, quotes_of(doc, article, gazetteer)))
             if len(pending) >= score_every:
-                queue.append(pool.submit(score_batch, pending, scorer, default_issue))
+                queue.append(pool.submit(score_batch, pending, scorer, default_issue, speaker_merges))
                 pending = []
             while queue and (queue[0].done() or len(queue) > max_queued):
                 yield from queue.popleft().result()
         if pending:
-            queue.append(pool.submit(score_batch, pending, scorer, default_issue))
+            queue.append(pool.submit(score_batch, pending, scorer, default_issue, speaker_merges))
         while queue:
             yield from queue.popleft().result()
 
@@ -87,16 +92,22 @@ def quotes_of(doc: Doc, article: Article, gazetteer: Gazetteer | None) -> list[Q
 
 
 def score_batch(
-    batch: list[tuple[Article, list[Quote]]], scorer: StanceScorer | None, default_issue: str
+    batch: list[tuple[Article, list[Quote]]],
+    scorer: StanceScorer | None,
+    default_issue: str,
+    speaker_merges: Mapping[str, str] | None = None,
 ) -> list[tuple[Article, list[Quote]]]:
     """The batch with every quote's stance filled in by one call to the scorer.
 
-    Each quote is scored with the rest of its speaker's remark (`analysis.stance.context`).
+    Each quote is scored with the rest of its speaker's remark (`analysis.stance.context`); a
+    speaker merged into another (`speaker_merges`) counts as that other, as the pages show it.
     """
     if scorer is None:
         return batch
+    merges = speaker_merges or {}
     articles = [
-        (a.text, a.issue or default_issue, [QuoteSpan(q.start, q.end, q.speaker, q.quote) for q in quotes])
+        (a.text, a.issue or default_issue,
+         [QuoteSpan(q.start, q.end, merges.get(q.speaker or "", q.speaker), q.quote) for q in quotes])
         for a, quotes in batch
     ]
     scores = score_in_context(scorer, articles)
@@ -174,7 +185,8 @@ def ingest_paths(
     done = 0
     # batches of 8: progress moves often enough for a person watching, scoring stays batched
     for article, quotes in extract_quotes(
-        (a for _, a in pending), nlp, gazetteer=gazetteer, scorer=scorer, batch_size=8
+        (a for _, a in pending), nlp, gazetteer=gazetteer, scorer=scorer, batch_size=8,
+        speaker_merges=merged_speakers(con) if scorer is not None else None,
     ):
         saved = save_article(con, article, quotes, replace=replace)
         done += 1

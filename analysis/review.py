@@ -22,8 +22,8 @@ from analysis.records import ACTOR_TYPES
 from analysis.store import update_stances
 from analysis.stance.context import QuoteSpan, score_in_context
 from analysis.store.review import (
-    article_texts,
     StoredQuote,
+    article_texts,
     quotes_for_rescoring,
     speaker_descriptions,
     stance_corrections,
@@ -74,10 +74,11 @@ def retype_stored_quotes(con: duckdb.DuckDBPyConnection, gazetteer: Gazetteer | 
 def rescore_store(con: duckdb.DuckDBPyConnection, scorer: Any, default_issue: str, batch: int = 2000) -> int:
     """Score every stored quote with `scorer` and store the predictions; returns how many.
 
-    Quotes are scored as ingest scores them, each with the rest of its speaker's remark
-    (`analysis.stance.context`), a chunk of about `batch` quotes (whole articles) at a time.
-    Remarks follow the speakers as corrected, and a quote marked "not a quote" is scored alone
-    and does not split the remark around it, as in the quote view.
+    Each quote is scored with the rest of its speaker's remark (`analysis.stance.context`), a
+    chunk of about `batch` quotes (whole articles) at a time. Remarks follow the speakers as the
+    pages show them: ingest applies the speaker merges in force when it scores, and this applies
+    people's later corrections too. A quote marked "not a quote" is scored alone and does not
+    split the remark around it, as in the quote view.
     """
     from analysis.pipeline import remember_model
 
@@ -103,13 +104,13 @@ def _rescore_articles(con: duckdb.DuckDBPyConnection, scorer: Any, rows: dict[st
     groups: list[list[StoredQuote]] = []
     articles = []
     for article_id, quotes in rows.items():
-        shown = [q for q in quotes if q.shown]
-        hidden = [q for q in quotes if not q.shown]
-        for group, grouped in ((shown, True), (hidden, False)):
+        # an article goes in twice: its shown quotes, grouped into remarks, then the hidden ones,
+        # each alone, so that a hidden quote cannot split the remark around it
+        for group in ([q for q in quotes if q.shown], [q for q in quotes if not q.shown]):
             if group:
                 groups.append(group)
                 articles.append((texts.get(article_id, ""), group[0].issue,
-                                 [QuoteSpan(q.start, q.end, q.speaker if grouped else None, q.text)
+                                 [QuoteSpan(q.start, q.end, q.speaker if q.shown else None, q.text)
                                   for q in group]))
     scores = score_in_context(scorer, articles)
     return update_stances(

@@ -154,7 +154,8 @@ def section_news(scorer: Scorer, gold_dir: Path, text_dir: Path, name: str) -> d
 
 
 def section_heldout(scorer: Scorer) -> dict[str, Any]:
-    """The project's held-out statements (never trained on), per file: plain cases the CV mixes."""
+    """The project's held-out statements (never trained on), per file: plain cases the CV mixes;
+    and the plain-sentence probes (`probes`), with each template's share read right."""
     out: dict[str, Any] = {}
     for path in sorted(HELDOUT.glob("*.jsonl")):
         examples = read_labelled(path)
@@ -168,6 +169,7 @@ def section_heldout(scorer: Scorer) -> dict[str, Any]:
     out["probes"] = {**metrics([e.label for e in probes], predicted),
                      "by_template": [{"template": t, "label": label_of[t], "right": share}
                                      for t, share in by_template.items()],
+                     "issues": len({e.issue for e in probes}),
                      "protocol": "data/heldout/probes.json: plain templates x issues not in training"}
     log(f"  probes ({len(probes)}): {short(out['probes'])}; weakest: "
         + "; ".join(f"{t!r} {a:.0%}" for t, a in list(by_template.items())[:3]))

@@ -83,13 +83,18 @@ else:
 
 probes = model_card.probe_table(cards.get("model_card.json", {}))
 if not probes.empty:
-    st.subheader("Plain sentences it still misreads")
-    st.caption("Sentences whose stance needs no reading between the lines, each tried with ten "
-               "issues the model was never trained on ({inf} is the issue's change, e.g. \"close "
-               "the Guantanamo Bay detention camp\"); the share of issues it got right, weakest "
-               "first (data/heldout/probes.json).")
+    bench_card = cards.get("model_card.json", {})
+    measured = (bench_card.get("model") or {}).get("version", "?")
+    issues = (bench_card.get("heldout") or {}).get("probes", {}).get("issues")
+    st.subheader("Plain sentences, template by template")
+    st.caption(f"Sentences whose stance needs no reading between the lines, each tried with "
+               f"{issues or 'several'} issues the model was never trained on: {{inf}} is filled "
+               "with the issue's change (\"close the Guantanamo Bay detention camp\"), the other "
+               "templates are paired with each issue as they stand. \"Read right\" is the share "
+               f"of issues the model read as it should, weakest first, as measured for model "
+               f"`{measured}` (data/heldout/probes.json).")
     st.dataframe(probes, hide_index=True, width="stretch", column_config={
-        "right": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent")})
+        "read right": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent")})
 
 targets = model_card.targets_table(cards.get("model_card.json", {}))
 if not targets.empty:

@@ -9,7 +9,7 @@ from analysis.records import STANCES, Article, Quote, StanceScore
 from analysis.review import rescore_store
 from analysis.stance.context import QuoteSpan, mix, remark_text, score_in_context, utterances
 from analysis.store import connect, save_article
-from analysis.store.annotations import correct_quote
+from analysis.store.annotations import correct_quote, set_speaker_rule
 
 ISSUE = "Lifting the ban on toy rockets"
 
@@ -113,10 +113,10 @@ def test_ingest_and_rescore_give_a_stored_quote_the_same_score():
     assert [row[3] for row in after] == ["opposed", "supportive", "neutral", "supportive"]
 
 
-def test_rescore_groups_remarks_by_corrected_speakers_and_skips_quotes_marked_not_a_quote():
-    text = '"Forget the old rules," said Ann Lee. "No," a voice said. "We are here to win."'
+def test_rescore_groups_remarks_by_corrected_speakers_and_scores_quotes_marked_not_a_quote_alone():
+    text = '"Forget the old rules," said Ann Lee. "No," she said. "We are here to win."'
     article = Article(doc_id="b", text=text, title="T", issue=ISSUE)
-    parts = [("Forget the old rules,", "Ann Li"), ("No,", "Bo Park"), ("We are here to win.", "Ann Lee")]
+    parts = [("Forget the old rules,", "Ann Li"), ("No,", "Ann Lee"), ("We are here to win.", "A. Lee")]
     con = connect(":memory:")
     save_article(con, article, _quotes(article, parts))
     ids = [r[0] for r in con.execute("SELECT id FROM quotes ORDER BY start_char").fetchall()]
@@ -128,10 +128,41 @@ def test_rescore_groups_remarks_by_corrected_speakers_and_skips_quotes_marked_no
     assert [row[0] for row in stored()] == ["opposed", "neutral", "supportive"]  # three remarks of one
     assert stored()[2][1] == pytest.approx(0.8)
 
+    # a speaker fixed on one quote and merged by a rule: one remark of three
     correct_quote(con, ids[0], "speaker", "Ann Lee")
+    set_speaker_rule(con, "A. Lee", "merge_into", "Ann Lee")
+    rescore_store(con, WordScorer(), ISSUE)  # the remark reads [0.45, 0.1, 0.45]
+    assert stored()[1] == ("neutral", pytest.approx(0.5 * 0.1 + 0.5 * 0.45), pytest.approx(0.5 * 0.8 + 0.5 * 0.45))
+    assert stored()[2][1] == pytest.approx(0.5 * 0.8 + 0.5 * 0.45)
+
+    # "not a quote": scored alone, and the remark closes over it
     correct_quote(con, ids[1], "not_quote", "true")
     assert rescore_store(con, WordScorer(), ISSUE) == 3
     rules, hidden, win = stored()
-    assert win[0] == "supportive" and win[1] == pytest.approx(0.5 * 0.8 + 0.5 * 0.45)  # one remark now
+    assert hidden == ("neutral", pytest.approx(0.1), pytest.approx(0.8))
+    assert win[0] == "supportive" and win[1] == pytest.approx(0.5 * 0.8 + 0.5 * 0.45)
     assert rules[0] == "opposed" and rules[1] == pytest.approx(0.5 * 0.1 + 0.5 * 0.45)
-    assert hidden[0] == "neutral" and hidden[2] == pytest.approx(0.8)  # still scored, alone
+
+
+def test_ingest_groups_a_remark_by_the_speaker_merges_in_force(tmp_path):
+    from analysis.nlp import load_nlp
+    from analysis.pipeline import ingest_paths
+
+    path = tmp_path / "a.txt"
+    path.write_text('Headline\n\n"Forget the old rules," Ann Lee said. "We are here to win," Bo Park said.',
+                    encoding="utf-8")
+    nlp = load_nlp()
+    calls = {}
+    for name, merge in (("plain", None), ("merged", ("Bo Park", "Ann Lee")), ("undone", ("Bo Park", None))):
+        con = connect(tmp_path / f"{name}.duckdb")
+        if merge:
+            set_speaker_rule(con, "Bo Park", "merge_into", "Ann Lee")
+            if merge[1] is None:
+                set_speaker_rule(con, "Bo Park", "merge_into", None)
+        scorer = WordScorer()
+        ingest_paths(con, [path], nlp, scorer=scorer)
+        assert sorted(r[0] for r in con.execute("SELECT speaker FROM quotes").fetchall()) == ["Ann Lee", "Bo Park"]
+        calls[name] = [t for call in scorer.calls for t in call]
+    remark = "Forget the old rules, We are here to win,"
+    assert remark in calls["merged"]
+    assert remark not in calls["plain"] and remark not in calls["undone"]

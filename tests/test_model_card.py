@@ -103,7 +103,8 @@ def test_probe_table_lists_templates_weakest_first():
         {"template": "We should {inf}.", "label": "supportive", "right": 0.5},
         {"template": "We welcome this move.", "label": "supportive", "right": 0.0},
         {"template": "The vote is in March.", "label": "neutral", "right": 1.0}]}}}
+    card["heldout"]["probes"]["by_template"].append("a row of another shape")
     table = model_card.probe_table(card)
     assert list(table["template"]) == ["We welcome this move.", "We should {inf}.", "The vote is in March."]
-    assert list(table.columns) == ["template", "label", "right"]
+    assert list(table.columns) == ["template", "should read", "read right"]
     assert model_card.probe_table({}).empty

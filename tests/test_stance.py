@@ -242,9 +242,14 @@ def test_probes_fill_every_template_for_every_issue_and_are_read_per_template(tm
         "It is a mistake.", "We should {inf}."]
 
 
-def test_shipped_probes_name_no_training_issue() -> None:
+def test_shipped_probes_name_no_training_issue_and_give_each_template_one_label() -> None:
     issues = {e.issue for e in load_training()}
-    assert not {e.issue for e in probe_examples()} & issues
+    probes = probe_examples()
+    assert not {e.issue for e in probes} & issues
+    label_of: dict[str, set[str]] = {}
+    for e in probes:
+        label_of.setdefault(e.case, set()).add(e.label)
+    assert all(len(labels) == 1 for labels in label_of.values())  # results are read per template
 
 
 @pytest.mark.parametrize(

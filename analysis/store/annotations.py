@@ -103,6 +103,15 @@ def resolve_speaker(con: duckdb.DuckDBPyConnection, name: str) -> str:
     return rows[0][0] if rows and rows[0][0] else name
 
 
+def merged_speakers(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """{speaker: the name it is merged into} for every merge in force (as `quote_facts` applies them)."""
+    rows = con.cursor().execute(
+        "SELECT speaker, value FROM speaker_rules WHERE field = 'merge_into'"
+        " QUALIFY row_number() OVER (PARTITION BY speaker ORDER BY created_at DESC, id DESC) = 1"
+    ).fetchall()
+    return {speaker: value for speaker, value in rows if value}
+
+
 def undo_last(con: duckdb.DuckDBPyConnection, author: str | None = None) -> Correction | None:
     """Take back the newest correction (of `author`, when given) that is not yet taken back.
 

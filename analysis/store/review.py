@@ -84,13 +84,13 @@ def update_actor_types(con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[str,
 
 @dataclass(frozen=True)
 class StoredQuote:
-    """A stored quote as re-scoring needs it."""
+    """A stored quote as rescoring needs it."""
 
     quote_id: str
     article_id: str
     start: int
     end: int
-    speaker: str | None  # after people's corrections and speaker merges, as the pages show it
+    speaker: str | None  # as the pages show it (corrections, merges); as extracted when not shown
     text: str
     issue: str
     shown: bool  # False when a person marked it "not a quote"

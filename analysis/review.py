@@ -24,6 +24,7 @@ from analysis.stance.context import QuoteSpan, score_in_context
 from analysis.store.review import (
     StoredQuote,
     article_texts,
+    articles_quoting,
     quotes_for_rescoring,
     speaker_descriptions,
     stance_corrections,
@@ -96,6 +97,36 @@ def rescore_store(con: duckdb.DuckDBPyConnection, scorer: Any, default_issue: st
     if chunk:
         done += _rescore_articles(con, scorer, {a: by_article[a] for a in chunk})
     return done
+
+
+# Corrections that can regroup a remark: who said a quote, whether it is one, who a speaker is.
+REGROUPING = {("quote", "speaker"), ("quote", "not_quote"), ("speaker", "merge_into")}
+MAX_QUOTES_AFTER_A_CORRECTION = 5000  # more than this waits for `python -m analysis rescore`
+
+
+def rescore_after_correction(
+    con: duckdb.DuckDBPyConnection, scorer: Any, scope: str, field: str, target: str, default_issue: str,
+) -> int | None:
+    """Re-score the articles whose remarks a correction may have regrouped; returns how many quotes.
+
+    0 when the correction cannot regroup a remark (a stance, an actor type); None when its
+    articles hold more than `MAX_QUOTES_AFTER_A_CORRECTION` quotes (a merge of a much-quoted
+    speaker), which are left for `python -m analysis rescore`.
+    """
+    if (scope, field) not in REGROUPING:
+        return 0
+    ids = articles_quoting(con, quote_ids=[target]) if scope == "quote" else articles_quoting(con, speakers=[target])
+    rows = quotes_for_rescoring(con, default_issue, article_ids=ids) if ids else []
+    if len(rows) > MAX_QUOTES_AFTER_A_CORRECTION:
+        return None
+    if rows:
+        from analysis.pipeline import remember_model
+
+        remember_model(con, scorer)
+    by_article: dict[str, list[StoredQuote]] = {}
+    for row in rows:
+        by_article.setdefault(row.article_id, []).append(row)
+    return _rescore_articles(con, scorer, by_article) if by_article else 0
 
 
 def _rescore_articles(con: duckdb.DuckDBPyConnection, scorer: Any, rows: dict[str, list[StoredQuote]]) -> int:

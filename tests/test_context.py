@@ -166,3 +166,25 @@ def test_ingest_groups_a_remark_by_the_speaker_merges_in_force(tmp_path):
     remark = "Forget the old rules, We are here to win,"
     assert remark in calls["merged"]
     assert remark not in calls["plain"] and remark not in calls["undone"]
+
+
+def test_a_correction_that_can_regroup_a_remark_rescores_its_articles_only(monkeypatch):
+    import analysis.review as review
+
+    con = connect(":memory:")
+    text = '"Forget the old rules," said Ann Lee. "We are here to win."'
+    article = Article(doc_id="c", text=text, title="T", issue=ISSUE)
+    other = Article(doc_id="d", text='"Rules," said Bo Park.', title="U", issue=ISSUE)
+    save_article(con, article, _quotes(article, [("Forget the old rules,", "Ann Li"), ("We are here to win.", "Ann Lee")]))
+    save_article(con, other, _quotes(other, [("Rules,", "Bo Park")]))
+    ids = [con.execute("SELECT id FROM quotes WHERE text = ?", [t]).fetchall()[0][0]
+           for t in ("Forget the old rules,", "We are here to win.", "Rules,")]
+    assert review.rescore_after_correction(con, WordScorer(), "quote", "stance", ids[0], ISSUE) == 0
+    correct_quote(con, ids[0], "speaker", "Ann Lee")
+    assert review.rescore_after_correction(con, WordScorer(), "quote", "speaker", ids[0], ISSUE) == 2
+    p_win = con.execute("SELECT p_supportive, model_version FROM quotes WHERE id = ?", [ids[1]]).fetchall()
+    assert p_win == [(pytest.approx(0.5 * 0.8 + 0.5 * 0.45), "fake-1")]
+    assert con.execute("SELECT model_version FROM quotes WHERE id = ?", [ids[2]]).fetchall() == [(None,)]
+    assert review.rescore_after_correction(con, WordScorer(), "speaker", "merge_into", "Bo Park", ISSUE) == 1
+    monkeypatch.setattr(review, "MAX_QUOTES_AFTER_A_CORRECTION", 1)
+    assert review.rescore_after_correction(con, WordScorer(), "quote", "not_quote", ids[0], ISSUE) is None

@@ -60,9 +60,17 @@ def test_review_merges_speakers(writable_store):
     alias, target = speakers[0], speakers[1]
     at.selectbox(key="rv_merge_from").select(alias)
     at.selectbox(key="rv_merge_into").select(target).run()
+    articles = {r[0] for r in rows(writable_store, "SELECT article_id FROM quotes WHERE speaker = ?", [alias])}
     at.button(key="rv_merge").click().run()
     assert not at.exception
     assert rows(writable_store, "SELECT count(*) FROM quote_facts WHERE speaker = ?", [alias]) == [(0,)]
+    # the merge can join remarks, so the alias's articles were scored again by the shipped model
+    n = rows(writable_store, "SELECT count(*) FROM quotes WHERE article_id IN (SELECT unnest(?))", [sorted(articles)])
+    assert [s.value for s in at.success] == [f"{alias} merged into {target}. Re-scored {n[0][0]} quotes "
+                                             "with their speakers' remarks."]
+    versions = rows(writable_store, "SELECT DISTINCT model_version FROM quotes WHERE article_id IN "
+                    "(SELECT unnest(?))", [sorted(articles)])
+    assert versions and "fixture-1" not in {v for (v,) in versions}
 
 
 def test_writing_pages_say_so_when_read_only(writable_store, monkeypatch):

@@ -15,32 +15,60 @@ import streamlit as st
 from analysis.charts import STANCE_COLORS
 from analysis.errors import StanceError
 from analysis.records import ACTOR_TYPES, STANCES
-from analysis.review import sentence_window
+from analysis.pipeline import DEFAULT_ISSUE
+from analysis.review import REGROUPING, rescore_after_correction, sentence_window
 from analysis.store.annotations import correct_quote, set_speaker_rule, undo_last
-from ui import writes
+from ui import data, writes
 
 MESSAGE_KEY = "review_message"
 
 
-def _apply(action: Any, *args: Any, message: str, **kwargs: Any) -> None:
+def _apply(action: Any, *args: Any, message: str, **kwargs: Any) -> bool:
     """Run a correction; keep its outcome for the next run to show (callbacks cannot draw)."""
     try:
         action(writes.connection(), *args, **kwargs)
         st.session_state[MESSAGE_KEY] = ("success", message)
+        return True
     except StanceError as exc:
         st.session_state[MESSAGE_KEY] = ("error", str(exc))
+        return False
+    finally:
+        writes.done()
+
+
+def _rescore_remarks(scope: str, field: str, target: str) -> None:
+    """After a correction that can regroup a remark, re-score the quotes it touches, so their
+    stored stance is again the mean of each quote and its remark (`analysis.stance.context`)."""
+    if (scope, field) not in REGROUPING:
+        return
+    scorer, _ = data.stance_scorer()
+    if scorer is None:
+        return
+    kind, message = st.session_state.get(MESSAGE_KEY, ("success", ""))
+    try:
+        n = rescore_after_correction(writes.connection(), scorer, scope, field, target, DEFAULT_ISSUE)
+    except StanceError as exc:
+        n, message = 0, f"{message} Its quotes were not re-scored: {exc}"
+    if n is None:
+        message += (" Too many quotes to re-score at once: run `python -m analysis rescore` so "
+                    "their stances follow the new remarks.")
+    elif n:
+        message += f" Re-scored {n} quote{'s' * (n != 1)} with their speakers' remarks."
+    st.session_state[MESSAGE_KEY] = (kind, message)
     writes.done()
 
 
 def correct(quote_id: str, field: str, value: str | None, author: str | None, message: str) -> None:
     """Callback: one correction of one quote."""
-    _apply(correct_quote, quote_id, field, value, author=author, message=message,
-           note=st.session_state.get(f"review_note_{quote_id}") or None)
+    if _apply(correct_quote, quote_id, field, value, author=author, message=message,
+              note=st.session_state.get(f"review_note_{quote_id}") or None):
+        _rescore_remarks("quote", field, quote_id)
 
 
 def speaker_rule(speaker: str, field: str, value: str, author: str | None, message: str) -> None:
     """Callback: a rule for every quote of a speaker (merge, actor type)."""
-    _apply(set_speaker_rule, speaker, field, value, author=author, message=message)
+    if _apply(set_speaker_rule, speaker, field, value, author=author, message=message):
+        _rescore_remarks("speaker", field, speaker)
 
 
 def undo(author: str | None) -> None:
@@ -51,8 +79,11 @@ def undo(author: str | None) -> None:
             ("info", "Nothing to undo.") if last is None else
             ("success", f"Undone: {last.field} = {last.value!r} for {last.scope} {last.target}"))
     except StanceError as exc:
+        last = None
         st.session_state[MESSAGE_KEY] = ("error", str(exc))
     writes.done()
+    if last is not None:
+        _rescore_remarks(last.scope, last.field, last.target)
 
 
 def show_message() -> None:

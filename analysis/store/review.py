@@ -6,7 +6,7 @@ In: a connection. Out: small DataFrames or row lists; every value bound.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -96,21 +96,37 @@ class StoredQuote:
     shown: bool  # False when a person marked it "not a quote"
 
 
-def quotes_for_rescoring(con: duckdb.DuckDBPyConnection, default_issue: str) -> list[StoredQuote]:
-    """Every stored quote, by article and in reading order.
+def quotes_for_rescoring(
+    con: duckdb.DuckDBPyConnection, default_issue: str, article_ids: Sequence[str] | None = None
+) -> list[StoredQuote]:
+    """Every stored quote (or those of `article_ids`), by article and in reading order.
 
     The speaker is the one `quote_facts` shows, so a remark is grouped on rescore as the quote
     view groups it.
     """
+    where = "" if article_ids is None else " WHERE q.article_id IN (SELECT unnest(?))"
+    params = [default_issue] + ([] if article_ids is None else [list(article_ids)])
     rows = con.cursor().execute(
         "SELECT q.id, q.article_id, q.start_char, q.end_char, coalesce(f.speaker, q.speaker), q.text,"
         " coalesce(a.issue, ?), f.quote_id IS NOT NULL"
         " FROM quotes q JOIN articles a ON a.id = q.article_id"
         " LEFT JOIN quote_facts f ON f.quote_id = q.id"
-        " ORDER BY q.article_id, q.start_char, q.id",
-        [default_issue],
+        f"{where} ORDER BY q.article_id, q.start_char, q.id",
+        params,
     ).fetchall()
     return [StoredQuote(*row) for row in rows]
+
+
+def articles_quoting(
+    con: duckdb.DuckDBPyConnection, quote_ids: Sequence[str] = (), speakers: Sequence[str] = ()
+) -> list[str]:
+    """Ids of the articles holding any of `quote_ids`, or a quote extracted for any of `speakers`."""
+    rows = con.cursor().execute(
+        "SELECT DISTINCT article_id FROM quotes"
+        " WHERE id IN (SELECT unnest(?)) OR speaker IN (SELECT unnest(?)) ORDER BY article_id",
+        [list(quote_ids), list(speakers)],
+    ).fetchall()
+    return [r[0] for r in rows]
 
 
 def article_texts(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, str]:

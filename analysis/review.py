@@ -115,7 +115,10 @@ def rescore_after_correction(
     """
     if (scope, field) not in REGROUPING:
         return 0
-    ids = articles_quoting(con, quote_ids=[target]) if scope == "quote" else articles_quoting(con, speakers=[target])
+    if scope == "quote":
+        ids = articles_quoting(con, quote_ids=[target])
+    else:
+        ids = articles_quoting(con, speakers=[target])
     rows = quotes_for_rescoring(con, default_issue, article_ids=ids) if ids else []
     if len(rows) > MAX_QUOTES_AFTER_A_CORRECTION:
         return None

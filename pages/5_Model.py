@@ -81,9 +81,9 @@ if sets:
 else:
     st.info("The card holds no evaluation yet (macro-F1, confusion matrix).")
 
-probes = model_card.probe_table(cards.get("model_card.json", {}))
+bench_card = cards.get("model_card.json", {})
+probes = model_card.probe_table(bench_card)
 if not probes.empty:
-    bench_card = cards.get("model_card.json", {})
     measured = (bench_card.get("model") or {}).get("version", "?")
     issues = (bench_card.get("heldout") or {}).get("probes", {}).get("issues")
     st.subheader("Plain sentences, template by template")
@@ -96,7 +96,7 @@ if not probes.empty:
     st.dataframe(probes, hide_index=True, width="stretch", column_config={
         "read right": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent")})
 
-targets = model_card.targets_table(cards.get("model_card.json", {}))
+targets = model_card.targets_table(bench_card)
 if not targets.empty:
     st.subheader("Targets")
     st.caption("The acceptance targets for the stance model, as `bench/stance_bench.py` last "

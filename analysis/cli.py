@@ -11,7 +11,7 @@ import csv
 import json
 from pathlib import Path
 import sys
-from typing import TextIO
+from typing import Any, TextIO
 
 from analysis.errors import StanceError
 
@@ -156,11 +156,28 @@ def cmd_corrections(args: argparse.Namespace) -> int:
                 text = Path(args.file).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
                 raise StanceError(f"{args.file}: cannot read ({exc})") from exc
-            n = import_corrections(con, read_corrections(text))
+            corrections = read_corrections(text)
+            n = import_corrections(con, corrections)
             print(f"{n} corrections imported (those already present were skipped)")
+            if n:
+                _rescore_regrouped(con, [(c.scope, c.field, c.target) for c in corrections])
     finally:
         con.close()
     return 0
+
+
+def _rescore_regrouped(con: Any, corrections: list[tuple[str, str, str]]) -> None:
+    """Re-score the quotes whose remarks imported corrections may have regrouped."""
+    from analysis.review import REGROUPING, rescore_after_corrections
+    from analysis.stance import DEFAULT_ISSUE, load_scorer
+
+    if not any((scope, field) in REGROUPING for scope, field, _ in corrections):
+        return
+    n = rescore_after_corrections(con, load_scorer(), corrections, DEFAULT_ISSUE)
+    if n is None:
+        print("too many quotes to re-score now: run `python -m analysis rescore`", file=sys.stderr)
+    elif n:
+        print(f"{n} quotes re-scored with their speakers' remarks")
 
 
 def cmd_retrain(args: argparse.Namespace) -> int:

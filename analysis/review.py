@@ -7,6 +7,7 @@ brought up to date; corrections themselves are never touched, they keep winning 
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
 import hashlib
 from pathlib import Path
@@ -104,21 +105,21 @@ REGROUPING = {("quote", "speaker"), ("quote", "not_quote"), ("speaker", "merge_i
 MAX_QUOTES_AFTER_A_CORRECTION = 5000  # more than this waits for `python -m analysis rescore`
 
 
-def rescore_after_correction(
-    con: duckdb.DuckDBPyConnection, scorer: Any, scope: str, field: str, target: str, default_issue: str,
+def rescore_after_corrections(
+    con: duckdb.DuckDBPyConnection, scorer: Any, corrections: Iterable[tuple[str, str, str]], default_issue: str,
 ) -> int | None:
-    """Re-score the articles whose remarks a correction may have regrouped; returns how many quotes.
+    """Re-score the articles whose remarks some corrections may have regrouped; returns how many quotes.
 
-    0 when the correction cannot regroup a remark (a stance, an actor type); None when its
-    articles hold more than `MAX_QUOTES_AFTER_A_CORRECTION` quotes (a merge of a much-quoted
-    speaker), which are left for `python -m analysis rescore`.
+    `corrections` are (scope, field, target) triples, as `Correction` holds them. 0 when none
+    can regroup a remark (a stance, an actor type); None when their articles hold more than
+    `MAX_QUOTES_AFTER_A_CORRECTION` quotes (a merge of a much-quoted speaker), which are left
+    for `python -m analysis rescore`.
     """
-    if (scope, field) not in REGROUPING:
+    regrouping = [(scope, target) for scope, field, target in corrections if (scope, field) in REGROUPING]
+    if not regrouping:
         return 0
-    if scope == "quote":
-        ids = articles_quoting(con, quote_ids=[target])
-    else:
-        ids = articles_quoting(con, speakers=[target])
+    ids = articles_quoting(con, quote_ids=[t for scope, t in regrouping if scope == "quote"],
+                           speakers=[t for scope, t in regrouping if scope == "speaker"])
     rows = quotes_for_rescoring(con, default_issue, article_ids=ids) if ids else []
     if len(rows) > MAX_QUOTES_AFTER_A_CORRECTION:
         return None

@@ -105,8 +105,10 @@ with learn_tab:
     upload = st.file_uploader("Import a corrections file", type=["csv"], key="rv_import")
     if upload is not None and st.button("Import", key="rv_import_go"):
         try:
-            added = import_corrections(writes.connection(), read_corrections(upload.getvalue().decode("utf-8")))
+            imported = read_corrections(upload.getvalue().decode("utf-8"))
+            added = import_corrections(writes.connection(), imported)
             writes.done()
-            st.success(f"{added} corrections imported (ones already here were skipped).")
+            rescored = review.rescore_message([(c.scope, c.field, c.target) for c in imported]) if added else ""
+            st.success(f"{added} corrections imported (ones already here were skipped). {rescored}".strip())
         except (StanceError, UnicodeDecodeError) as exc:
             st.error(f"Cannot import {upload.name}: {exc}")

@@ -102,4 +102,17 @@ def test_corrections_export_import_via_cli(tmp_path, capsys):
     other = str(tmp_path / "other.duckdb")
     run(capsys, "ingest", str(src), "--db", other, "--no-stance")
     code, out, _ = run(capsys, "corrections", "import", str(out_file), "--db", other)
-    assert "1 corrections imported" in out
+    assert "1 corrections imported" in out and "re-scored" not in out  # a stance regroups nothing
+
+    # a speaker correction can regroup a remark: its article is scored again on import
+    con = connect(db)
+    correct_quote(con, qid, "speaker", "Ada Price", author="ana")
+    con.close()
+    run(capsys, "corrections", "export", str(out_file), "--db", db)
+    code, out, _ = run(capsys, "corrections", "import", str(out_file), "--db", other)
+    con = connect(other)
+    n_quotes = con.execute("SELECT count(*) FROM quotes").fetchall()[0][0]
+    scored = con.execute("SELECT count(*) FROM quotes WHERE model_version IS NOT NULL").fetchall()[0][0]
+    con.close()
+    assert code == 0 and "1 corrections imported" in out
+    assert f"{n_quotes} quotes re-scored with their speakers' remarks" in out and scored == n_quotes

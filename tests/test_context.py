@@ -179,12 +179,14 @@ def test_a_correction_that_can_regroup_a_remark_rescores_its_articles_only(monke
     save_article(con, other, _quotes(other, [("Rules,", "Bo Park")]))
     ids = [con.execute("SELECT id FROM quotes WHERE text = ?", [t]).fetchall()[0][0]
            for t in ("Forget the old rules,", "We are here to win.", "Rules,")]
-    assert review.rescore_after_correction(con, WordScorer(), "quote", "stance", ids[0], ISSUE) == 0
+    assert review.rescore_after_corrections(con, WordScorer(), [("quote", "stance", ids[0])], ISSUE) == 0
     correct_quote(con, ids[0], "speaker", "Ann Lee")
-    assert review.rescore_after_correction(con, WordScorer(), "quote", "speaker", ids[0], ISSUE) == 2
+    assert review.rescore_after_corrections(con, WordScorer(), [("quote", "speaker", ids[0])], ISSUE) == 2
     p_win = con.execute("SELECT p_supportive, model_version FROM quotes WHERE id = ?", [ids[1]]).fetchall()
     assert p_win == [(pytest.approx(0.5 * 0.8 + 0.5 * 0.45), "fake-1")]
     assert con.execute("SELECT model_version FROM quotes WHERE id = ?", [ids[2]]).fetchall() == [(None,)]
-    assert review.rescore_after_correction(con, WordScorer(), "speaker", "merge_into", "Bo Park", ISSUE) == 1
+    assert review.rescore_after_corrections(con, WordScorer(), [("speaker", "merge_into", "Bo Park")], ISSUE) == 1
+    both = [("speaker", "merge_into", "Bo Park"), ("quote", "not_quote", ids[0]), ("quote", "stance", ids[2])]
+    assert review.rescore_after_corrections(con, WordScorer(), both, ISSUE) == 3
     monkeypatch.setattr(review, "MAX_QUOTES_AFTER_A_CORRECTION", 1)
-    assert review.rescore_after_correction(con, WordScorer(), "quote", "not_quote", ids[0], ISSUE) is None
+    assert review.rescore_after_corrections(con, WordScorer(), [("quote", "not_quote", ids[0])], ISSUE) is None

@@ -1,7 +1,8 @@
 """The review page's parts: one queue card per quote, and the correction callbacks.
 
 In: a row of `analysis.store.review.review_queue`. Out: Streamlit elements; a click appends a
-correction (`analysis.store.annotations`) and clears cached results so every page shows it.
+correction (`analysis.store.annotations`), re-scores the quotes whose remarks it may regroup, and
+clears cached results so every page shows it.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from analysis.charts import STANCE_COLORS
 from analysis.errors import StanceError
 from analysis.records import ACTOR_TYPES, STANCES
 from analysis.pipeline import DEFAULT_ISSUE
-from analysis.review import REGROUPING, rescore_after_correction, sentence_window
+from analysis.review import REGROUPING, rescore_after_corrections, sentence_window
 from analysis.store.annotations import correct_quote, set_speaker_rule, undo_last
 from ui import data, writes
 
@@ -37,25 +38,31 @@ def _apply(action: Any, *args: Any, message: str, **kwargs: Any) -> bool:
 
 
 def _rescore_remarks(scope: str, field: str, target: str) -> None:
-    """After a correction that can regroup a remark, re-score the quotes it touches, so their
-    stored stance is again the mean of each quote and its remark (`analysis.stance.context`)."""
-    if (scope, field) not in REGROUPING:
-        return
+    """After a correction that can regroup a remark, re-score the quotes it touches and add what
+    happened to the message shown next."""
+    kind, message = st.session_state.get(MESSAGE_KEY, ("success", ""))
+    st.session_state[MESSAGE_KEY] = (kind, f"{message} {rescore_message([(scope, field, target)])}".strip())
+
+
+def rescore_message(corrections: list[tuple[str, str, str]]) -> str:
+    """Re-score the quotes whose remarks these (scope, field, target) corrections may have
+    regrouped, so each stored stance is again the mean of the quote and its remark
+    (`analysis.stance.context`); returns a sentence for the person, empty when nothing changed."""
+    if not any((scope, field) in REGROUPING for scope, field, _ in corrections):
+        return ""
     scorer, _ = data.stance_scorer()
     if scorer is None:
-        return
-    kind, message = st.session_state.get(MESSAGE_KEY, ("success", ""))
+        return ""
     try:
-        n = rescore_after_correction(writes.connection(), scorer, scope, field, target, DEFAULT_ISSUE)
+        n = rescore_after_corrections(writes.connection(), scorer, corrections, DEFAULT_ISSUE)
     except StanceError as exc:
-        n, message = 0, f"{message} Its quotes were not re-scored: {exc}"
+        return f"Their quotes were not re-scored: {exc}"
+    finally:
+        writes.done()
     if n is None:
-        message += (" Too many quotes to re-score at once: run `python -m analysis rescore` so "
-                    "their stances follow the new remarks.")
-    elif n:
-        message += f" Re-scored {n} quote{'s' * (n != 1)} with their speakers' remarks."
-    st.session_state[MESSAGE_KEY] = (kind, message)
-    writes.done()
+        return ("Too many quotes to re-score at once: run `python -m analysis rescore` so their "
+                "stances follow the new remarks.")
+    return f"Re-scored {n} quote{'s' * (n != 1)} with their speakers' remarks." if n else ""
 
 
 def correct(quote_id: str, field: str, value: str | None, author: str | None, message: str) -> None:

@@ -435,3 +435,19 @@ def test_explaining_again_reuses_the_feature_names(scorer, monkeypatch) -> None:
     assert scorer.explain(text, ISSUE_A) == first
     scorer.explain_by_kind(text, ISSUE_A)
     assert calls == []
+
+
+def test_tfidf_vocabulary_is_saved_as_one_array_and_restored_exactly(tmp_path: Path) -> None:
+    import skops.io as sio
+
+    from analysis.stance.features import Tfidf
+
+    v = Tfidf(ngram_range=(1, 2)).fit(["mines maim children", "children need the ban", "lift it"])
+    before = dict(v.vocabulary_)
+    path = tmp_path / "v.skops"
+    sio.dump(v, path)
+    assert v.vocabulary_ == before  # saving leaves the fitted object as it was
+    assert isinstance(v.__getstate__()["vocabulary_"], np.ndarray)  # one array, not a node per term
+    loaded = sio.load(path, trusted=sio.get_untrusted_types(file=path))
+    assert loaded.vocabulary_ == before
+    assert (loaded.transform(["the ban maims"]) != v.transform(["the ban maims"])).nnz == 0

@@ -22,12 +22,11 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.model_selection import StratifiedKFold
 from sklearn.pipeline import Pipeline
 from sklearn.svm import LinearSVC
 
-from analysis.stance.features import CLASSES, WORD_PATTERN, as_frame, build_pipeline
+from analysis.stance.features import CLASSES, WORD_PATTERN, Tfidf, as_frame, build_pipeline
 
 # An issue needs this many labelled rows for a model of its own. Below it the expert is not
 # worth its out-of-fold fits: on the project's issues (60-106 statements, related to one another)
@@ -49,9 +48,9 @@ def build_expert(emb: float = 0.0, seed: int = 0) -> Pipeline:
     n-gram SVM, with sigmoid calibration so its probabilities can be mixed with the shared ones.
     """
     blocks: list[tuple[str, Any, Any]] = [
-        ("word", TfidfVectorizer(token_pattern=WORD_PATTERN, ngram_range=(1, 3), sublinear_tf=True),
+        ("word", Tfidf(token_pattern=WORD_PATTERN, ngram_range=(1, 3), sublinear_tf=True),
          "text"),
-        ("char", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True), "text"),
+        ("char", Tfidf(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True), "text"),
     ]
     if emb:
         from analysis.stance.embed import SentenceEmbedding

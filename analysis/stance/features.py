@@ -151,6 +151,31 @@ def as_frame(X: Any) -> pd.DataFrame:
     return X if isinstance(X, pd.DataFrame) else pd.DataFrame(X, columns=list(INPUT_COLUMNS))
 
 
+class Tfidf(TfidfVectorizer):
+    """`TfidfVectorizer` that saves its fitted vocabulary as one array of terms, not a dict.
+
+    skops stores a dict as one node per key; with about 230,000 terms over the model's blocks,
+    reading them back was most of the model's load time. The array is in column order, so the
+    dict is rebuilt exactly on load; features and predictions are the same.
+    """
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(super().__getstate__())  # may be the live __dict__ itself: never edit that
+        vocabulary = state.get("vocabulary_")
+        if isinstance(vocabulary, dict):
+            terms = [""] * len(vocabulary)
+            for term, column in vocabulary.items():
+                terms[column] = term
+            state["vocabulary_"] = np.asarray(terms, dtype=str)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        terms = state.get("vocabulary_")
+        if isinstance(terms, np.ndarray):
+            state = {**state, "vocabulary_": {str(t): i for i, t in enumerate(terms.tolist())}}
+        super().__setstate__(state)
+
+
 class StatelessTransformer(BaseEstimator, TransformerMixin):
     """A transformer of (text, issue) rows that learns nothing: `fit` only records the input width."""
 
@@ -238,7 +263,7 @@ class SignedText(BaseEstimator, TransformerMixin):
 
     def fit(self, X: Any, y: Any = None) -> SignedText:
         X = as_frame(X)
-        self.vectorizer_ = TfidfVectorizer(
+        self.vectorizer_ = Tfidf(
             token_pattern=WORD_PATTERN, ngram_range=self.ngram_range, min_df=self.min_df,
             sublinear_tf=True,
         ).fit(X["text"])
@@ -255,13 +280,13 @@ class SignedText(BaseEstimator, TransformerMixin):
 
 
 def _word_tfidf() -> TfidfVectorizer:
-    return TfidfVectorizer(
+    return Tfidf(
         token_pattern=WORD_PATTERN, ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=0.9
     )
 
 
 def _char_tfidf() -> TfidfVectorizer:
-    return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
+    return Tfidf(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, min_df=2)
 
 
 def build_features(
@@ -284,7 +309,7 @@ def build_features(
         pairs = Pipeline(
             [
                 ("pairs", IssueTextPairs()),
-                ("tfidf", TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)),
+                ("tfidf", Tfidf(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)),
             ]
         )
         blocks.append(("cross", pairs, list(INPUT_COLUMNS)))
@@ -292,7 +317,7 @@ def build_features(
         ngrams = Pipeline(
             [
                 ("ngrams", IssueNgrams()),
-                ("tfidf", TfidfVectorizer(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)),
+                ("tfidf", Tfidf(token_pattern=r"\S+", lowercase=False, sublinear_tf=True)),
             ]
         )
         blocks.append(("issue", ngrams, list(INPUT_COLUMNS)))

@@ -90,6 +90,12 @@ def test_upload_correct_restart_export(page, chromium_path, fixture_store, artic
         settle(page)
         page.screenshot(path=str(screenshots / "review_after_correction.png"), full_page=True)
 
+        # 3b. confirming a speaker (a correction that can regroup a remark) re-scores its article
+        page.locator('[class*="st-key-rv_rename_"]').first.get_by_role("button").click()
+        page.get_by_text(re.compile(r"Speaker set to .*Re-scored \d+ quotes? with their speakers' remarks\.")).wait_for(
+            timeout=60_000)
+        settle(page)
+
     # 4. restart: the correction is still there and the export carries it
     with serve_dashboard(db, log, read_only=False) as url:
         page.goto(url + "/Quotes?outlets=Seed+Gazette")

@@ -168,10 +168,10 @@ def cmd_corrections(args: argparse.Namespace) -> int:
 
 def _rescore_regrouped(con: Any, corrections: list[tuple[str, str, str]]) -> None:
     """Re-score the quotes whose remarks imported corrections may have regrouped."""
-    from analysis.review import REGROUPING, rescore_after_corrections
+    from analysis.review import regroups, rescore_after_corrections
     from analysis.stance import DEFAULT_ISSUE, load_scorer
 
-    if not any((scope, field) in REGROUPING for scope, field, _ in corrections):
+    if not regroups(corrections):
         return
     n = rescore_after_corrections(con, load_scorer(), corrections, DEFAULT_ISSUE)
     if n is None:

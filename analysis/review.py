@@ -85,13 +85,18 @@ def rescore_store(con: duckdb.DuckDBPyConnection, scorer: Any, default_issue: st
     from analysis.pipeline import remember_model
 
     remember_model(con, scorer)
+    return _rescore_in_chunks(con, scorer, quotes_for_rescoring(con, default_issue), batch)
+
+
+def _rescore_in_chunks(con: duckdb.DuckDBPyConnection, scorer: Any, rows: list[StoredQuote], batch: int) -> int:
+    """Score and store `quotes_for_rescoring` rows, whole articles of about `batch` quotes at a time."""
     by_article: dict[str, list[StoredQuote]] = {}
-    for row in quotes_for_rescoring(con, default_issue):
+    for row in rows:
         by_article.setdefault(row.article_id, []).append(row)
     done, chunk, n_chunk = 0, [], 0
-    for article_id, rows in by_article.items():
+    for article_id, quotes in by_article.items():
         chunk.append(article_id)
-        n_chunk += len(rows)
+        n_chunk += len(quotes)
         if n_chunk >= batch:
             done += _rescore_articles(con, scorer, {a: by_article[a] for a in chunk})
             chunk, n_chunk = [], 0
@@ -103,6 +108,11 @@ def rescore_store(con: duckdb.DuckDBPyConnection, scorer: Any, default_issue: st
 # Corrections that can regroup a remark: who said a quote, whether it is one, who a speaker is.
 REGROUPING = {("quote", "speaker"), ("quote", "not_quote"), ("speaker", "merge_into")}
 MAX_QUOTES_AFTER_A_CORRECTION = 5000  # more than this waits for `python -m analysis rescore`
+
+
+def regroups(corrections: Iterable[tuple[str, str, str]]) -> bool:
+    """Whether any of these (scope, field, target) corrections can regroup a remark."""
+    return any((scope, field) in REGROUPING for scope, field, _ in corrections)
 
 
 def rescore_after_corrections(
@@ -127,10 +137,7 @@ def rescore_after_corrections(
         from analysis.pipeline import remember_model
 
         remember_model(con, scorer)
-    by_article: dict[str, list[StoredQuote]] = {}
-    for row in rows:
-        by_article.setdefault(row.article_id, []).append(row)
-    return _rescore_articles(con, scorer, by_article) if by_article else 0
+    return _rescore_in_chunks(con, scorer, rows, MAX_QUOTES_AFTER_A_CORRECTION)
 
 
 def _rescore_articles(con: duckdb.DuckDBPyConnection, scorer: Any, rows: dict[str, list[StoredQuote]]) -> int:

@@ -17,7 +17,7 @@ from analysis.charts import STANCE_COLORS
 from analysis.errors import StanceError
 from analysis.records import ACTOR_TYPES, STANCES
 from analysis.pipeline import DEFAULT_ISSUE
-from analysis.review import REGROUPING, rescore_after_corrections, sentence_window
+from analysis.review import regroups, rescore_after_corrections, sentence_window
 from analysis.store.annotations import correct_quote, set_speaker_rule, undo_last
 from ui import data, writes
 
@@ -48,7 +48,7 @@ def rescore_message(corrections: list[tuple[str, str, str]]) -> str:
     """Re-score the quotes whose remarks these (scope, field, target) corrections may have
     regrouped, so each stored stance is again the mean of the quote and its remark
     (`analysis.stance.context`); returns a sentence for the person, empty when nothing changed."""
-    if not any((scope, field) in REGROUPING for scope, field, _ in corrections):
+    if not regroups(corrections):
         return ""
     scorer, _ = data.stance_scorer()
     if scorer is None:

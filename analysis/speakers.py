@@ -14,6 +14,7 @@ their name in the article ("McCain" -> "John McCain"). Word lists live in analys
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -207,6 +208,36 @@ def _description(head: Token, inside: list[int]) -> str:
     return text.strip(" ,;:(—–-")
 
 
+def written_words(tokens: Iterable[Token]) -> list[str]:
+    """The tokens' words as the article writes them: "Mbeki", "-", "Walsh" -> "Mbeki-Walsh".
+
+    The tokenizer splits hyphenated names; joining its tokens with spaces would print
+    "Mbeki - Walsh". A hyphen with no space on either side stays inside its word.
+    """
+    out: list[str] = []
+    glued = False  # the previous token had no space after it
+    for t in tokens:
+        if out and glued and (t.text == "-" or out[-1].endswith("-")):
+            out[-1] += t.text
+        else:
+            out.append(t.text)
+        glued = not t.whitespace_
+    return out
+
+
+def _inner_hyphen(tok: Token) -> bool:
+    """A hyphen inside a word ("Ruiz-Tagle"): no space on either side, letters around it."""
+    doc = tok.doc
+    return (0 < tok.i < len(doc) - 1 and not doc[tok.i - 1].whitespace_ and not tok.whitespace_
+            and doc[tok.i - 1].is_alpha and doc[tok.i + 1].is_alpha)
+
+
+def name_keys(words: list[str]) -> set[str]:
+    """Lookup keys of a name: its last word and, for "Mbeki-Walsh", the last part ("walsh")."""
+    last = words[-1].lower()
+    return {last, last.rsplit("-", 1)[-1]}
+
+
 def strip_title(words: list[str]) -> list[str]:
     """Drop leading title words and a trailing possessive: ["Sen.", "John", "McCain's"] -> name."""
     out = list(words)
@@ -231,11 +262,12 @@ def person_name(span: Span) -> str | None:
             start -= 1
         while end < len(doc) and doc[end].ent_iob_ == "I":
             end += 1
-        words = strip_title([t.text for t in doc[start:end]])
+        words = strip_title(written_words(doc[start:end]))
         return " ".join(words) or None
-    props = [t for t in span if t.pos_ == "PROPN" and not t.ent_type_ in ("ORG", "GPE", "NORP")]
+    props = [t for t in span if (t.pos_ == "PROPN" and not t.ent_type_ in ("ORG", "GPE", "NORP"))
+             or (t.text == "-" and _inner_hyphen(t))]
     if props and span.root.pos_ == "PROPN" and span.root.ent_type_ in ("", "PERSON"):
-        words = strip_title([t.text for t in props])
+        words = strip_title(written_words(props))
         if words and words[0].lower().rstrip(".") not in titles():
             return " ".join(words)
     return None
@@ -275,9 +307,9 @@ class SpeakerResolver:
         self._cands: list[_Cand] | None = None
         for ent in doc.ents:
             if ent.label_ == "PERSON" and inside[ent.start] < 0:
-                words = strip_title([t.text for t in ent])
-                if words:
-                    self.names.setdefault(words[-1].lower(), []).append((ent.start, words))
+                words = strip_title(written_words(ent))
+                for key in name_keys(words) if words else ():
+                    self.names.setdefault(key, []).append((ent.start, words))
 
     @property
     def cands(self) -> list[_Cand]:
@@ -321,10 +353,13 @@ class SpeakerResolver:
     def canonical_person(self, name: str, pos: int) -> str:
         """The longest form of this person's name in the article, nearest earlier one first."""
         parts = name.split()
-        longer = [
-            (p, w) for p, w in self.names.get(parts[-1].lower(), [])
-            if len(w) > len(parts) and w[-len(parts):] == parts
-        ]
+
+        def longer_form(w: list[str]) -> bool:  # "Caroline Mbeki-Walsh" for "Walsh" too
+            tail = w[-len(parts):]
+            return w != parts and len(w) >= len(parts) and tail[:-1] == parts[:-1] and (
+                tail[-1] == parts[-1] or tail[-1].endswith("-" + parts[-1]))
+
+        longer = [(p, w) for p, w in self.names.get(parts[-1].lower(), []) if longer_form(w)]
         if not longer:
             return name
         before = [c for c in longer if c[0] <= pos]
@@ -381,7 +416,8 @@ class SpeakerResolver:
             if author is not None:
                 return Speaker(author.speaker, span.text, author.anonymous, author.context)
         if self._is_anonymous(span, head, desc):
-            words = [t.text for t in span if not (t.i == span.start and t.lower_ in _INDEFINITE | _ARTICLES)]
+            words = written_words(
+                t for t in span if not (t.i == span.start and t.lower_ in _INDEFINITE | _ARTICLES))
             return self._note(Speaker("anonymous " + " ".join(words), span.text, True, desc), desc)
         plain = span.text[4:] if span[0].lower_ == "the" and len(span) > 1 else span.text
         if span[0].lower_ == "the" and head.pos_ == "NOUN" and len(span) <= 3:

@@ -43,6 +43,15 @@ def speakers(nlp, text: str) -> list[tuple[str | None, str | None]]:
             "Maria Santos said — “the pier is finished.”",
             [("Maria Santos", "Maria Santos")],
         ),
+        # hyphenated names are printed as written, not as the tokenizer splits them
+        (
+            "“The pier is finished,” said Ana Ruiz-Tagle, a harbour engineer.",
+            [("Ana Ruiz-Tagle", "Ana Ruiz-Tagle")],
+        ),
+        (
+            "Senator John Lloyd-Jones toured the port on Friday. “It is a disgrace,” Lloyd-Jones said.",
+            [("John Lloyd-Jones", "Lloyd-Jones")],
+        ),
         # one canonical name per person: the surname alone maps to the full name
         (
             "Governor Maria Santos visited the port. “It is a disgrace,” Santos said.",

@@ -1,0 +1,38 @@
+"""The demo store a fresh checkout opens on (analysis/demo.py)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from analysis.demo import DEMO_DIR, build_demo_store, demo_articles
+from analysis.store import connect
+
+
+def test_demo_articles_are_the_folders_own_files() -> None:
+    files = demo_articles()
+    assert len(files) >= 40
+    assert all(p.parent == DEMO_DIR for p in files)
+    assert not any(p.name.startswith("_") or p.name.endswith(".gold.jsonl") for p in files)
+
+
+def test_benchmark_files_in_subfolders_are_not_ingested(tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    (demo / "agreement").mkdir(parents=True)
+    (demo / "a1.txt").write_text(
+        "Mines return to the border\n\n“We need every tool we have,” General Ada Kowal said.\n",
+        encoding="utf-8")
+    (demo / "_metadata.csv").write_text(
+        "file,title,issue\na1.txt,Mines return,Lifting the ban on landmines\n", encoding="utf-8")
+    # Shaped like an annotation round: rows without article text, which ingest would reject.
+    (demo / "agreement" / "round.jsonl").write_text(
+        json.dumps({"quote": "We need every tool we have", "stance": "supportive"}) + "\n",
+        encoding="utf-8")
+    summary = build_demo_store(tmp_path / "demo.duckdb", demo_dir=demo)
+    assert (summary.files, summary.articles_added, summary.errors) == (1, 1, [])
+    con = connect(tmp_path / "demo.duckdb")
+    try:
+        rows = con.execute("SELECT speaker, stance FROM quotes").fetchall()
+    finally:
+        con.close()
+    assert [r[0] for r in rows] == ["Ada Kowal"] and rows[0][1] is not None

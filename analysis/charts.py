@@ -330,3 +330,30 @@ def calibration(bins: pd.DataFrame,
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title="model's probability")
     fig.update_yaxes(range=[0, 1], tickformat=".0%", title="share correct", gridcolor="#eee")
     return _layout(fig, title, height=380)
+
+
+def net_stance_authors_vs_model(
+    df: pd.DataFrame, title: str = "Which side each kind of voice takes: authors' labels and the model"
+) -> go.Figure:
+    """Per actor type, supportive minus opposed share by gold labels and as predicted (dumbbell).
+
+    `df` is `model_card.actor_type_shares`: columns "actor type", "quotes", "net (authors)",
+    "net (model)". The line between the two dots is how far the dashboard's charts are off.
+    """
+    if df.empty:
+        return empty_figure(title, "The model card has no gold quotes by actor type.")
+    df = df.iloc[::-1]  # biggest type at the top
+    labels = [f"{a} ({n})" for a, n in zip(df["actor type"], df["quotes"])]
+    fig = go.Figure()
+    for y, a, m in zip(labels, df["net (authors)"], df["net (model)"]):
+        fig.add_scatter(x=[a, m], y=[y, y], mode="lines", line=dict(color="#bbb", width=3),
+                        showlegend=False, hoverinfo="skip")
+    for column, name, color in (("net (authors)", "authors' labels", "#333333"),
+                                ("net (model)", "model", STANCE_COLORS["supportive"])):
+        fig.add_scatter(x=df[column], y=labels, mode="markers", name=name,
+                        marker=dict(size=12, color=color),
+                        hovertemplate=f"%{{y}}: {name} %{{x:+.0%}}<extra></extra>")
+    extent = max(0.1, float(df[["net (authors)", "net (model)"]].abs().max().max()))
+    fig.update_xaxes(range=[-extent * 1.1, extent * 1.1], tickformat="+.0%", zeroline=True,
+                     zerolinecolor="#999", title="supportive share minus opposed share")
+    return _layout(fig, title, height=120 + 40 * len(df))

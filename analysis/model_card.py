@@ -14,6 +14,8 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.records import STANCES
+
 REPO = Path(__file__).resolve().parents[1]
 CARD_PATHS = (REPO / "data" / "models" / "stance.json", REPO / "data" / "model_card.json")
 
@@ -144,6 +146,38 @@ def probe_table(card: dict[str, Any]) -> pd.DataFrame:
             for r in probes.get("by_template") or [] if isinstance(r, dict)]
     table = pd.DataFrame(rows, columns=["template", "should read", "read right"])
     return table.sort_values("read right", kind="stable").reset_index(drop=True)
+
+
+def actor_type_shares(card: dict[str, Any], key: str = "demo_gold") -> pd.DataFrame:
+    """Per actor type, the share of each stance among gold quotes by their authors' labels and as
+    the model read them in context; `net` is supportive minus opposed. Biggest types first; empty
+    when the card has no such measurement (`bench/stance_bench.py`, "demo")."""
+    shares = (card.get(key) or {}).get("by_actor_type_in_context") or {}
+    rows = []
+    for actor_type, m in shares.items():
+        if not isinstance(m, dict):
+            continue
+        gold, model = m.get("gold") or {}, m.get("predicted") or {}
+        row: dict[str, Any] = {"actor type": actor_type, "quotes": int(m.get("n") or 0)}
+        for stance in STANCES:
+            row[f"{stance} (authors)"] = float(gold.get(stance, 0.0))
+            row[f"{stance} (model)"] = float(model.get(stance, 0.0))
+        row["net (authors)"] = row["supportive (authors)"] - row["opposed (authors)"]
+        row["net (model)"] = row["supportive (model)"] - row["opposed (model)"]
+        rows.append(row)
+    columns = ["actor type", "quotes"] + [f"{s} ({who})" for s in STANCES for who in ("authors", "model")]
+    return pd.DataFrame(rows, columns=columns + ["net (authors)", "net (model)"])
+
+
+def largest_share_gap(shares: pd.DataFrame) -> str | None:
+    """One sentence on the actor type whose net stance the model misses most (`actor_type_shares`)."""
+    if shares.empty:
+        return None
+    gap = (shares["net (model)"] - shares["net (authors)"]).abs()
+    row = shares.loc[gap.idxmax()]
+    return (f"Largest gap: {row['actor type']} voices, supportive minus opposed "
+            f"{row['net (authors)']:+.0%} by their authors' labels and {row['net (model)']:+.0%} "
+            "as the model reads them.")
 
 
 def targets_table(card: dict[str, Any]) -> pd.DataFrame:

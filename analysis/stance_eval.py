@@ -218,22 +218,56 @@ def gold_articles(gold_dir: Path, text_dir: Path) -> list[tuple[str, str, list[d
     return out
 
 
-def evaluate_in_context(
-    scorer: Any, articles: Sequence[tuple[str, str, list[dict[str, Any]]]], kind: str | None = None
-) -> dict[str, Any]:
-    """Metrics of gold quotes scored as extraction scores them: each with the rest of its remark."""
+def predict_in_context(
+    scorer: Any, articles: Sequence[tuple[str, str, list[dict[str, Any]]]]
+) -> list[tuple[dict[str, Any], str]]:
+    """(gold row, predicted label) per gold quote, scored as extraction scores it: with the rest
+    of its speaker's remark (`analysis.stance.context`)."""
     from analysis.stance.context import QuoteSpan, score_in_context
 
     batches = [(text, issue, [QuoteSpan(r["start"], r["end"], r.get("speaker"), r["quote"])
                               for r in rows]) for text, issue, rows in articles]
     scores = score_in_context(scorer, batches)
-    gold, pred = [], []
-    for (_, _, rows), article_scores in zip(articles, scores):
-        for row, score in zip(rows, article_scores):
-            if kind is None or row.get("kind") == kind:
-                gold.append(row["stance"])
-                pred.append(score.stance)
-    return {**metrics(gold, pred), "correct": sum(g == p for g, p in zip(gold, pred))}
+    return [(row, score.stance) for (_, _, rows), article_scores in zip(articles, scores)
+            for row, score in zip(rows, article_scores)]
+
+
+def metrics_of_pairs(pairs: Sequence[tuple[dict[str, Any], str]], kind: str | None = None
+                     ) -> dict[str, Any]:
+    """`metrics` of (gold row, predicted label) pairs, of one kind of quote or all, with the count
+    right."""
+    chosen = [(row["stance"], p) for row, p in pairs if kind is None or row.get("kind") == kind]
+    gold, pred = [g for g, _ in chosen], [p for _, p in chosen]
+    return {**metrics(gold, pred), "correct": sum(g == p for g, p in chosen)}
+
+
+def evaluate_in_context(
+    scorer: Any, articles: Sequence[tuple[str, str, list[dict[str, Any]]]], kind: str | None = None
+) -> dict[str, Any]:
+    """Metrics of gold quotes scored as extraction scores them: each with the rest of its remark."""
+    return metrics_of_pairs(predict_in_context(scorer, articles), kind)
+
+
+def stance_shares_by_actor_type(pairs: Sequence[tuple[dict[str, Any], str]]) -> dict[str, Any]:
+    """Per gold actor type: how many quotes, and the share of each stance in gold and as predicted.
+
+    This is the dashboard's own question (which side each kind of voice takes) asked of gold
+    quotes: where the two shares differ, the charts over- or understate that side. Rows without
+    a gold actor type are left out.
+    """
+    by_type: dict[str, list[tuple[str, str]]] = {}
+    for row, predicted in pairs:
+        if row.get("actor_type"):
+            by_type.setdefault(row["actor_type"], []).append((row["stance"], predicted))
+    out = {}
+    for actor_type, rows in sorted(by_type.items(), key=lambda kv: -len(kv[1])):
+        n = len(rows)
+        out[actor_type] = {
+            "n": n,
+            "gold": {s: round(sum(g == s for g, _ in rows) / n, 4) for s in STANCES},
+            "predicted": {s: round(sum(p == s for _, p in rows) / n, 4) for s in STANCES},
+        }
+    return out
 
 
 def public_available(name: str) -> bool:

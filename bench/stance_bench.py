@@ -51,6 +51,7 @@ from analysis.stance.model import (  # noqa: E402
 )
 from analysis.stance_eval import (  # noqa: E402
     DEMO_GOLD, SEEDS, evaluate, evaluate_in_context, gold_articles, grouped_cv, metrics,
+    metrics_of_pairs, predict_in_context, stance_shares_by_actor_type,
     per_case_accuracy, probe_examples, public_available, seed_gold, semeval_examples,
     ukp_examples, ukp_topics,
 )
@@ -143,9 +144,11 @@ def section_news(scorer: Scorer, gold_dir: Path, text_dir: Path, name: str) -> d
         return {"skipped": f"no gold quotes in {gold_dir}"}
     direct = [e for e in every if e.case == "direct"]
     articles = gold_articles(gold_dir, text_dir)
+    in_context = predict_in_context(scorer, articles)
     out = {"all_quotes": evaluate(scorer, every), "direct": evaluate(scorer, direct),
-           "all_quotes_in_context": evaluate_in_context(scorer, articles),
-           "direct_in_context": evaluate_in_context(scorer, articles, kind="direct"),
+           "all_quotes_in_context": metrics_of_pairs(in_context),
+           "direct_in_context": metrics_of_pairs(in_context, kind="direct"),
+           "by_actor_type_in_context": stance_shares_by_actor_type(in_context),
            "articles": len(articles)}
     log(f"  {name}: all {len(every)} {short(out['all_quotes'])}; direct {len(direct)} {short(out['direct'])}")
     log(f"    in context (each with the rest of its speaker's remark): all "

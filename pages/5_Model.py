@@ -96,6 +96,23 @@ if not probes.empty:
     st.dataframe(probes, hide_index=True, width="stretch", column_config={
         "read right": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent")})
 
+shares = model_card.actor_type_shares(bench_card)
+if not shares.empty:
+    n = int(shares["quotes"].sum())
+    st.subheader("Do the charts tell the truth?")
+    st.caption(f"The dashboard's own question asked of the {n:,} quotes of the demo articles whose "
+               "stance their authors labelled, scored as ingest scores them: for each actor type "
+               "(as the authors gave it), the share of supportive quotes minus the share of "
+               "opposed ones. Where the two dots stand apart, the charts over- or understate "
+               "that side for such voices.")
+    widgets.chart(charts.net_stance_authors_vs_model(shares), "net_stance_authors_vs_model",
+                  "mdl_net")
+    st.caption(model_card.largest_share_gap(shares))
+    with st.expander("The shares behind it"):
+        percent = st.column_config.NumberColumn(format="percent")
+        st.dataframe(shares, hide_index=True, width="stretch",
+                     column_config={c: percent for c in shares.columns if "(" in c})
+
 targets = model_card.targets_table(bench_card)
 if not targets.empty:
     st.subheader("Targets")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from analysis import model_card
+from analysis import charts, model_card
 
 CARD = {
     "version": "m1",
@@ -108,3 +108,33 @@ def test_probe_table_lists_templates_weakest_first():
     assert list(table["template"]) == ["We welcome this move.", "We should {inf}.", "The vote is in March."]
     assert list(table.columns) == ["template", "should read", "read right"]
     assert model_card.probe_table({}).empty
+
+
+def test_stance_shares_by_actor_type_compare_gold_and_predicted_per_type():
+    from analysis.stance_eval import metrics_of_pairs, stance_shares_by_actor_type
+
+    pairs = [({"stance": "opposed", "actor_type": "humanitarian", "kind": "direct"}, "opposed"),
+             ({"stance": "opposed", "actor_type": "humanitarian", "kind": "indirect"}, "supportive"),
+             ({"stance": "supportive", "actor_type": "military", "kind": "direct"}, "supportive"),
+             ({"stance": "neutral", "actor_type": None, "kind": "direct"}, "neutral")]
+    shares = stance_shares_by_actor_type(pairs)
+    assert list(shares) == ["humanitarian", "military"]  # biggest first; untyped rows left out
+    assert shares["humanitarian"]["n"] == 2
+    assert shares["humanitarian"]["gold"] == {"supportive": 0.0, "opposed": 1.0, "neutral": 0.0}
+    assert shares["humanitarian"]["predicted"] == {"supportive": 0.5, "opposed": 0.5, "neutral": 0.0}
+    assert metrics_of_pairs(pairs)["correct"] == 3
+    assert metrics_of_pairs(pairs, kind="direct")["n"] == 3
+
+    card = {"demo_gold": {"by_actor_type_in_context": {**shares, "odd": "a row of another shape"}}}
+    table = model_card.actor_type_shares(card)
+    assert list(table["actor type"]) == ["humanitarian", "military"]
+    hum = table.iloc[0]
+    assert (hum["net (authors)"], hum["net (model)"]) == (-1.0, 0.0)
+    assert model_card.actor_type_shares({}).empty
+    assert model_card.largest_share_gap(table) == (
+        "Largest gap: humanitarian voices, supportive minus opposed -100% by their authors' "
+        "labels and +0% as the model reads them.")
+    assert model_card.largest_share_gap(table.iloc[:0]) is None
+    fig = charts.net_stance_authors_vs_model(table)
+    assert {t.name for t in fig.data if t.name} == {"authors' labels", "model"}
+    assert "no gold quotes" in charts.net_stance_authors_vs_model(table.iloc[:0]).layout.annotations[0].text

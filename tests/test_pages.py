@@ -164,6 +164,9 @@ def test_model_page_shows_the_features_the_benchmark_targets_and_the_probes(stor
     probes = [df.value for df in at.dataframe if "template" in df.value.columns]
     assert probes and len(probes[0]) == len(card["heldout"]["probes"]["by_template"])
     assert "Plain sentences, template by template" in [h.value for h in at.subheader]
+    assert "Do the charts tell the truth?" in [h.value for h in at.subheader]
+    shares = [df.value for df in at.dataframe if "net (authors)" in df.value.columns]
+    assert shares and len(shares[0]) == len(card["demo_gold"]["by_actor_type_in_context"])
 
 
 def test_the_sidebar_menu_links_every_page_and_calls_the_first_home(store_env):

@@ -263,6 +263,16 @@ def test_shipped_probes_name_no_training_issue_and_give_each_template_one_label(
         ("Lifting sanctions on Iran in exchange for nuclear limits", -1.0),
         ("Imposing new sanctions on Russia's energy exports", 1.0),
         ("Destroying the remaining chemical weapons stockpile", -1.0),
+        # who makes the change is not the change; nor is who is urged to make it
+        ("Finland's withdrawal from the Ottawa Treaty", 1.0),
+        ("Urging Congress to restore the ban on cluster munitions", -1.0),
+        # "funding for" does not end the object: what is cut is the demining
+        ("Cutting US funding for humanitarian demining", 1.0),
+        ("Cutting US military aid to Taiwan", -1.0),
+        # a change named as a noun inside the object: halting the destruction = keeping them
+        ("Halting the destruction of landmine stockpiles", 1.0),
+        ("Blocking the withdrawal of troops from the border", 1.0),
+        ("Banning weapons of mass destruction", -1.0),
         ("Atheism", 1.0),
     ],
 )

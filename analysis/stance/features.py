@@ -93,9 +93,12 @@ def lemma(word: str) -> str:
 _DIRECTION_FILE = Path(__file__).with_name("issue_direction.txt")
 
 
-def _load_direction_lexicon() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    sections: dict[str, set[str]] = {"negative_verbs": set(), "restraint_objects": set(),
-                                     "object_end": set()}
+_LEXICON_SECTIONS = ("negative_verbs", "negative_nominals", "restraint_objects", "object_end",
+                     "carrier_nouns", "wrapper_verbs")
+
+
+def _load_direction_lexicon() -> dict[str, frozenset[str]]:
+    sections: dict[str, set[str]] = {name: set() for name in _LEXICON_SECTIONS}
     current = None
     for line in _DIRECTION_FILE.read_text(encoding="utf-8").splitlines():
         line = line.split("#", 1)[0].strip()
@@ -108,29 +111,48 @@ def _load_direction_lexicon() -> tuple[frozenset[str], frozenset[str], frozenset
             sections[current].update(line.lower().split())
         elif current in sections:
             sections[current].update(lemma(w) for w in line.lower().split())
-    return (frozenset(sections["negative_verbs"]), frozenset(sections["restraint_objects"]),
-            frozenset(sections["object_end"]))
+    return {name: frozenset(found) for name, found in sections.items()}
 
 
-_NEG_VERBS, _RESTRAINT, _OBJECT_END = _load_direction_lexicon()
+_LEXICON = _load_direction_lexicon()
+_NEG_VERBS, _NEG_NOMINALS = _LEXICON["negative_verbs"], _LEXICON["negative_nominals"]
+_RESTRAINT, _OBJECT_END = _LEXICON["restraint_objects"], _LEXICON["object_end"]
+_CARRIERS, _WRAPPERS = _LEXICON["carrier_nouns"], _LEXICON["wrapper_verbs"]
+
+
+def _word_after(all_words: list[str], word: str) -> str:
+    i = all_words.index(word)
+    return all_words[i + 1] if i + 1 < len(all_words) else ""
 
 
 def issue_direction(issue: str) -> float:
     """+1 when supporting the issue means more force/fewer limits, -1 when it means restraint.
 
-    The first word of the issue is read as its verb ("Banning", "Keeping"); a negative verb
-    (ban, cut, lift, withdraw...) flips the sign, and so does an object that is itself a
-    restraint (a ban, a convention, civilian-harm rules, humanitarian corridors). Only the object
-    phrase counts: it ends at a word of `[object_end]` ("in exchange for nuclear limits").
+    The first word of the issue is read as its verb ("Banning", "Keeping", "Finland's
+    withdrawal"); a negative verb (ban, cut, lift, withdraw...) flips the sign, and so does an
+    object that is itself a restraint (a ban, a convention, civilian-harm rules, humanitarian
+    corridors) or a change named as a noun ("halting the destruction of ..."). Only the object
+    phrase counts: it ends at a word of `[object_end]` ("in exchange for nuclear limits"), except
+    after a carrier noun ("funding for"). "Urging X to <change>" is read as the change.
     Issues without a verb ("Atheism", "gun control") get +1, i.e. no flip.
     """
     all_words = words(issue)
-    cut = next((i for i, w in enumerate(all_words) if i > 1 and w in _OBJECT_END), len(all_words))
+    while len(all_words) > 1 and all_words[0].endswith("'s"):
+        all_words = all_words[1:]
+    if all_words and lemma(all_words[0]) in _WRAPPERS:
+        urged = next((i for i, w in enumerate(all_words) if w in ("to", "for")), len(all_words))
+        if urged + 1 < len(all_words):
+            return issue_direction(" ".join(all_words[urged + 1:]))
+    cut = next((i for i, w in enumerate(all_words)
+                if i > 1 and w in _OBJECT_END and lemma(all_words[i - 1]) not in _CARRIERS),
+               len(all_words))
     ws = content_words(" ".join(all_words[:cut]))
     if not ws:
         return 1.0
     verb, rest = lemma(ws[0]), [lemma(w) for w in ws[1:]]
-    sign = -1.0 if verb in _NEG_VERBS else 1.0
+    sign = -1.0 if verb in _NEG_VERBS | _NEG_NOMINALS else 1.0
+    if rest and rest[0] in _NEG_NOMINALS and _word_after(all_words, ws[1]) == "of":
+        sign = -sign
     if any(o in _RESTRAINT for o in rest):
         sign = -sign
     return sign

@@ -140,3 +140,22 @@ def test_a_version_1_file_is_upgraded_and_keeps_its_rows(tmp_path):
     assert rows(con, "SELECT id, speaker_context FROM quotes") == [("q1", None)]
     assert rows(con, "SELECT count(*) FROM annotations WHERE undoes IS NULL") == [(1,)]
     assert rows(con, "SELECT count(*) FROM speaker_rules") == [(0,)]
+
+
+def test_a_store_held_by_another_program_says_so(tmp_path):
+    import subprocess
+    import sys
+
+
+    db = tmp_path / "held.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "
+         "print('open', flush=True); time.sleep(60)", str(db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(StoreError, match="open in another program"):
+            connect(db)
+    finally:
+        holder.kill()
+        holder.wait()

@@ -95,6 +95,11 @@ def connect(
     try:
         con = duckdb.connect(str(db), read_only=read_only)
     except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise StoreError(
+                f"{db} is open in another program (the dashboard, or another command), which "
+                "holds it for writing; stop that program, or use its own pages (Ingest, Review) "
+                f"instead. DuckDB said: {exc}") from exc
         raise StoreError(f"{db}: cannot open ({exc})") from exc
     if read_only:
         version = schema_version(con)

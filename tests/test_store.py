@@ -146,7 +146,6 @@ def test_a_store_held_by_another_program_says_so(tmp_path):
     import subprocess
     import sys
 
-
     db = tmp_path / "held.duckdb"
     holder = subprocess.Popen(
         [sys.executable, "-c", "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); "

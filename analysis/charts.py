@@ -24,6 +24,8 @@ STANCE_COLORS: dict[str, str] = {
     "opposed": "#D55E00",  # vermillion
     "neutral": "#9E9E9E",  # grey: neither side
 }
+# The model's own marks, in no stance's colour: a model dot left of zero is not "supportive".
+MODEL_COLOR = "#AA4499"
 # Paul Tol's "muted" palette: distinguishable for common colour-vision deficiencies.
 ACTOR_COLORS: dict[str, str] = dict(zip(ACTOR_TYPES, (
     "#332288", "#88CCEE", "#44AA99", "#117733", "#999933", "#CC6677", "#AA4499")))
@@ -349,7 +351,7 @@ def net_stance_authors_vs_model(
         fig.add_scatter(x=[a, m], y=[y, y], mode="lines", line=dict(color="#bbb", width=3),
                         showlegend=False, hoverinfo="skip")
     for column, name, color in (("net (authors)", "authors' labels", "#333333"),
-                                ("net (model)", "model", STANCE_COLORS["supportive"])):
+                                ("net (model)", "model", MODEL_COLOR)):
         fig.add_scatter(x=df[column], y=labels, mode="markers", name=name,
                         marker=dict(size=12, color=color),
                         hovertemplate=f"%{{y}}: {name} %{{x:+.0%}}<extra></extra>")

@@ -150,7 +150,7 @@ def probe_table(card: dict[str, Any]) -> pd.DataFrame:
 
 def actor_type_shares(card: dict[str, Any], key: str = "demo_gold") -> pd.DataFrame:
     """Per actor type, the share of each stance among gold quotes by their authors' labels and as
-    the model read them in context; `net` is supportive minus opposed. Biggest types first; empty
+    the model read them in context; `net` is supportive minus opposed. Most quotes first; empty
     when the card has no such measurement (`bench/stance_bench.py`, "demo")."""
     shares = (card.get(key) or {}).get("by_actor_type_in_context") or {}
     rows = []
@@ -166,14 +166,20 @@ def actor_type_shares(card: dict[str, Any], key: str = "demo_gold") -> pd.DataFr
         row["net (model)"] = row["supportive (model)"] - row["opposed (model)"]
         rows.append(row)
     columns = ["actor type", "quotes"] + [f"{s} ({who})" for s in STANCES for who in ("authors", "model")]
-    return pd.DataFrame(rows, columns=columns + ["net (authors)", "net (model)"])
+    table = pd.DataFrame(rows, columns=columns + ["net (authors)", "net (model)"])
+    return table.sort_values("quotes", ascending=False, kind="stable").reset_index(drop=True)
+
+
+# A gap is named only for actor types with this many quotes, and only when it is this large.
+MIN_QUOTES_FOR_A_GAP, MIN_GAP = 20, 0.05
 
 
 def largest_share_gap(shares: pd.DataFrame) -> str | None:
     """One sentence on the actor type whose net stance the model misses most (`actor_type_shares`)."""
-    if shares.empty:
-        return None
+    shares = shares[shares["quotes"] >= MIN_QUOTES_FOR_A_GAP]
     gap = (shares["net (model)"] - shares["net (authors)"]).abs()
+    if gap.empty or gap.max() < MIN_GAP:
+        return None
     row = shares.loc[gap.idxmax()]
     return (f"Largest gap: {row['actor type']} voices, supportive minus opposed "
             f"{row['net (authors)']:+.0%} by their authors' labels and {row['net (model)']:+.0%} "

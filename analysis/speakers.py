@@ -212,17 +212,20 @@ def written_words(tokens: Iterable[Token]) -> list[str]:
     """The tokens' words as the article writes them: "Mbeki", "-", "Walsh" -> "Mbeki-Walsh".
 
     The tokenizer splits hyphenated names; joining its tokens with spaces would print
-    "Mbeki - Walsh". A hyphen with no space on either side stays inside its word.
+    "Mbeki - Walsh". Only neighbouring tokens with no space between them are joined, and a
+    hyphen left hanging (its other side not among `tokens`, as in "Madrid-born Ana Lopez") is
+    dropped.
     """
     out: list[str] = []
-    glued = False  # the previous token had no space after it
+    previous: Token | None = None
     for t in tokens:
-        if out and glued and (t.text == "-" or out[-1].endswith("-")):
+        joined = previous is not None and t.i == previous.i + 1 and not previous.whitespace_
+        if out and joined and (t.text == "-" or out[-1].endswith("-")):
             out[-1] += t.text
         else:
             out.append(t.text)
-        glued = not t.whitespace_
-    return out
+        previous = t
+    return [w.strip("-") for w in out if w.strip("-")]
 
 
 def _inner_hyphen(tok: Token) -> bool:

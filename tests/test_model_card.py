@@ -125,16 +125,22 @@ def test_stance_shares_by_actor_type_compare_gold_and_predicted_per_type():
     assert metrics_of_pairs(pairs)["correct"] == 3
     assert metrics_of_pairs(pairs, kind="direct")["n"] == 3
 
-    card = {"demo_gold": {"by_actor_type_in_context": {**shares, "odd": "a row of another shape"}}}
+    card = {"demo_gold": {"by_actor_type_in_context": {
+        "military": shares["military"], "humanitarian": shares["humanitarian"],
+        "odd": "a row of another shape"}}}
     table = model_card.actor_type_shares(card)
-    assert list(table["actor type"]) == ["humanitarian", "military"]
+    assert list(table["actor type"]) == ["humanitarian", "military"]  # most quotes first
     hum = table.iloc[0]
     assert (hum["net (authors)"], hum["net (model)"]) == (-1.0, 0.0)
     assert model_card.actor_type_shares({}).empty
+    assert model_card.largest_share_gap(table) is None  # 2 quotes are too few to name a gap
+    table["quotes"] = 40
     assert model_card.largest_share_gap(table) == (
         "Largest gap: humanitarian voices, supportive minus opposed -100% by their authors' "
         "labels and +0% as the model reads them.")
     assert model_card.largest_share_gap(table.iloc[:0]) is None
+    table["net (model)"] = table["net (authors)"]
+    assert model_card.largest_share_gap(table) is None  # no gap worth naming
     fig = charts.net_stance_authors_vs_model(table)
     assert {t.name for t in fig.data if t.name} == {"authors' labels", "model"}
     assert "no gold quotes" in charts.net_stance_authors_vs_model(table.iloc[:0]).layout.annotations[0].text

@@ -52,6 +52,14 @@ def speakers(nlp, text: str) -> list[tuple[str | None, str | None]]:
             "Senator John Lloyd-Jones toured the port on Friday. “It is a disgrace,” Lloyd-Jones said.",
             [("John Lloyd-Jones", "Lloyd-Jones")],
         ),
+        (  # the second part alone still names her
+            "Caroline Mbeki-Walsh studies arms sales. “Congress rarely blocks a sale,” Walsh said.",
+            [("Caroline Mbeki-Walsh", "Walsh")],
+        ),
+        (  # a hyphenated word before the name is not part of it
+            "“No,” said Madrid-born Ana Lopez.",
+            [("Ana Lopez", "Madrid-born Ana Lopez")],
+        ),
         # one canonical name per person: the surname alone maps to the full name
         (
             "Governor Maria Santos visited the port. “It is a disgrace,” Santos said.",

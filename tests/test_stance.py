@@ -265,12 +265,17 @@ def test_shipped_probes_name_no_training_issue_and_give_each_template_one_label(
         ("Destroying the remaining chemical weapons stockpile", -1.0),
         # who makes the change is not the change; nor is who is urged to make it
         ("Finland's withdrawal from the Ottawa Treaty", 1.0),
+        ("The United States' withdrawal from the Ottawa Treaty", 1.0),
+        ("Banning Russia's oil exports", -1.0),
         ("Urging Congress to restore the ban on cluster munitions", -1.0),
+        ("Urging an end to the ban on landmines", 1.0),
+        ("Calling for an end to the arms embargo", 1.0),
         # "funding for" does not end the object: what is cut is the demining
         ("Cutting US funding for humanitarian demining", 1.0),
         ("Cutting US military aid to Taiwan", -1.0),
         # a change named as a noun inside the object: halting the destruction = keeping them
         ("Halting the destruction of landmine stockpiles", 1.0),
+        ("Halting the planned destruction of landmine stockpiles", 1.0),
         ("Blocking the withdrawal of troops from the border", 1.0),
         ("Banning weapons of mass destruction", -1.0),
         ("Atheism", 1.0),
@@ -278,6 +283,12 @@ def test_shipped_probes_name_no_training_issue_and_give_each_template_one_label(
 )
 def test_issue_direction(issue: str, direction: float) -> None:
     assert issue_direction(issue) == direction
+
+
+@pytest.mark.parametrize("issue", ["", "'s", "Urging", "Urging to", "Cutting funding for",
+                                   "the destruction of", "It's", "The"])
+def test_issue_direction_of_odd_phrases_is_a_sign(issue: str) -> None:
+    assert issue_direction(issue) in (1.0, -1.0)
 
 
 def test_cli_registers_the_stance_commands() -> None:

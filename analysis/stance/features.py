@@ -120,9 +120,24 @@ _RESTRAINT, _OBJECT_END = _LEXICON["restraint_objects"], _LEXICON["object_end"]
 _CARRIERS, _WRAPPERS = _LEXICON["carrier_nouns"], _LEXICON["wrapper_verbs"]
 
 
-def _word_after(all_words: list[str], word: str) -> str:
-    i = all_words.index(word)
-    return all_words[i + 1] if i + 1 < len(all_words) else ""
+_DETERMINERS = frozenset({"the", "a", "an"})
+_CONTRACTIONS = frozenset({"it's", "that's", "what's", "there's", "here's", "let's", "who's"})
+
+
+def _without_leading_possessive(issue: str) -> list[str]:
+    """The issue's words without a leading owner: "Finland's withdrawal", "The UK's exit", "The
+    United States' exit" name who makes the change, not the change. Only determiners and names
+    may stand before the possessive ("Banning Russia's oil exports" keeps its verb)."""
+    tokens = _WORD_RE.findall(issue)
+    lowered = [t.lower() for t in tokens]
+    for i, (token, w) in enumerate(zip(tokens, lowered)):
+        possessive = (w.endswith("'s") and w not in _CONTRACTIONS) or (
+            w.endswith("s") and re.search(rf"\b{re.escape(token)}'(\s|$)", issue) is not None)
+        if possessive:
+            return lowered[i + 1:] or lowered
+        if not (w in _DETERMINERS or (i > 0 and token[:1].isupper())):
+            break
+    return lowered
 
 
 def issue_direction(issue: str) -> float:
@@ -133,29 +148,39 @@ def issue_direction(issue: str) -> float:
     object that is itself a restraint (a ban, a convention, civilian-harm rules, humanitarian
     corridors) or a change named as a noun ("halting the destruction of ..."). Only the object
     phrase counts: it ends at a word of `[object_end]` ("in exchange for nuclear limits"), except
-    after a carrier noun ("funding for"). "Urging X to <change>" is read as the change.
+    right after the verb ("an end to the ban") and after a carrier noun ("funding for").
+    "Urging X to <change>" is read as the change, "Urging an end to X" as the ending.
     Issues without a verb ("Atheism", "gun control") get +1, i.e. no flip.
     """
-    all_words = words(issue)
-    while len(all_words) > 1 and all_words[0].endswith("'s"):
-        all_words = all_words[1:]
+    all_words = _without_leading_possessive(normalise(issue))
     if all_words and lemma(all_words[0]) in _WRAPPERS:
         urged = next((i for i, w in enumerate(all_words) if w in ("to", "for")), len(all_words))
-        if urged + 1 < len(all_words):
+        between = {lemma(w) for w in content_words(" ".join(all_words[1:urged]))}
+        if between & (_NEG_VERBS | _NEG_NOMINALS):  # "Urging an end to the ban"
+            return issue_direction(" ".join(all_words[1:]))
+        if urged + 1 < len(all_words):  # "Urging Congress to restore the ban"
             return issue_direction(" ".join(all_words[urged + 1:]))
-    cut = next((i for i, w in enumerate(all_words)
-                if i > 1 and w in _OBJECT_END and lemma(all_words[i - 1]) not in _CARRIERS),
-               len(all_words))
-    ws = content_words(" ".join(all_words[:cut]))
-    if not ws:
+    content = [i for i, w in enumerate(all_words) if w in set(content_words(" ".join(all_words)))]
+    if not content:
         return 1.0
+    verb_at = content[0]
+    cut = next((i for i, w in enumerate(all_words)
+                if i > verb_at + 1 and w in _OBJECT_END and lemma(all_words[i - 1]) not in _CARRIERS),
+               len(all_words))
+    ws = content_words(" ".join(all_words[verb_at:cut]))
     verb, rest = lemma(ws[0]), [lemma(w) for w in ws[1:]]
     sign = -1.0 if verb in _NEG_VERBS | _NEG_NOMINALS else 1.0
-    if rest and rest[0] in _NEG_NOMINALS and _word_after(all_words, ws[1]) == "of":
+    # "Halting the (planned) destruction of the stockpiles": the object is itself a change.
+    if any(lemma(w) in _NEG_NOMINALS and _word_after(all_words, w) == "of" for w in ws[1:3]):
         sign = -sign
     if any(o in _RESTRAINT for o in rest):
         sign = -sign
     return sign
+
+
+def _word_after(all_words: list[str], word: str) -> str:
+    i = all_words.index(word)
+    return all_words[i + 1] if i + 1 < len(all_words) else ""
 
 
 def frame(texts: Sequence[str], issues: Sequence[str]) -> pd.DataFrame:

@@ -97,9 +97,9 @@ def connect(
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise StoreError(
-                f"{db} is open in another program (the dashboard, or another command), which "
-                "holds it for writing; stop that program, or use its own pages (Ingest, Review) "
-                f"instead. DuckDB said: {exc}") from exc
+                f"{db} is open in another program, which holds a lock on it: wait for that "
+                "command to finish, or stop it; if it is the dashboard, stop it or do this from "
+                f"its own pages (Ingest, Review). DuckDB said: {exc}") from exc
         raise StoreError(f"{db}: cannot open ({exc})") from exc
     if read_only:
         version = schema_version(con)

@@ -67,6 +67,14 @@ def test_home_chart_holds_every_actor_type_and_stance(store_env):
     assert "divides" in spec["layout"]["title"]["text"]
 
 
+def test_home_says_stances_are_toward_each_articles_issue_until_one_is_chosen(store_env):
+    at = run_page("dashboard.py")
+    assert "about 2 issues" in " ".join(i.value for i in at.info)  # the fixture store has two
+    at = run_page("dashboard.py", {"issue": "Lifting the landmine ban"})
+    assert not at.exception
+    assert not any("issues" in i.value for i in at.info)
+
+
 def test_changing_a_filter_changes_the_counts(store_env):
     at = run_page("dashboard.py")
     before = at.metric[0].value

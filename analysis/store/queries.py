@@ -194,9 +194,10 @@ def speaker_options(con: Con, f: Filters, limit: int = 500) -> list[str]:
 # --- Home and Divisions -------------------------------------------------------------------------
 
 def corpus_summary(con: Con, f: Filters) -> dict[str, Any]:
-    """The corpus in numbers for the filter: quotes, articles, speakers, outlets, dates."""
+    """The corpus in numbers for the filter: quotes, articles, issues, speakers, outlets, dates."""
     where, params = where_clause(f)
     sql = f"""SELECT count(*) AS quotes, count(DISTINCT article_id) AS articles,
+                     count(DISTINCT issue) AS issues,
                      count(DISTINCT speaker) AS speakers, count(DISTINCT outlet) AS outlets,
                      min(published) AS first, max(published) AS last,
                      avg(CASE WHEN anonymous THEN 1.0 ELSE 0.0 END) AS anonymous_share,

@@ -29,11 +29,7 @@ cols[3].metric("Outlets", f"{int(summary['outlets']):,}")
 cols[4].metric("Anonymous sources", f"{(summary['anonymous_share'] or 0):.0%}")
 
 widgets.empty_state(int(summary["quotes"]))
-if not f.issue and int(summary["issues"] or 0) > 1:
-    st.info(f"These quotes are about {int(summary['issues'])} issues, and each quote's stance is "
-            "toward its own article's issue: supporting a ban and supporting its repeal both "
-            "count as supportive here. Choose an issue in the sidebar to see how the voices "
-            "divide on one question.")
+widgets.mixed_issues_note(f, int(summary["issues"] or 0))
 measure = widgets.choice("measure", "Show", ["share", "count"], "share",
                          help="Share of each actor type's quotes, or the number of quotes.")
 df = data.query("stance_by_actor", f)

@@ -24,7 +24,8 @@ st.caption(f"{n:,} quotes in the filters"
               if f.min_confidence else "")
            + ". Move **Minimum model confidence** in the sidebar to see whether the divisions "
              "hold among the quotes the model is sure about.")
-widgets.empty_state(n)
+if not widgets.empty_state(n):
+    widgets.mixed_issues_note(f, int(data.query("corpus_summary", f)["issues"] or 0))
 
 c1, c2, c3 = st.columns([1, 2, 1])
 with c1:

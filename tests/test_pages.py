@@ -67,10 +67,11 @@ def test_home_chart_holds_every_actor_type_and_stance(store_env):
     assert "divides" in spec["layout"]["title"]["text"]
 
 
-def test_home_says_stances_are_toward_each_articles_issue_until_one_is_chosen(store_env):
-    at = run_page("dashboard.py")
+@pytest.mark.parametrize("page", ["dashboard.py", "pages/1_Divisions.py"])
+def test_charts_say_stances_are_toward_each_articles_issue_until_one_is_chosen(store_env, page):
+    at = run_page(page)
     assert "about 2 issues" in " ".join(i.value for i in at.info)  # the fixture store has two
-    at = run_page("dashboard.py", {"issue": "Lifting the landmine ban"})
+    at = run_page(page, {"issue": "Lifting the landmine ban"})
     assert not at.exception
     assert not any("issues" in i.value for i in at.info)
 

@@ -187,6 +187,15 @@ def export_buttons(f: Filters, key: str, what: str = "the quotes behind this pag
         st.code(command(f, export_filename(f, "csv")), language="bash")
 
 
+def mixed_issues_note(f: Filters, issues: int) -> None:
+    """With no issue chosen, say that each quote's stance is toward its own article's issue."""
+    if not f.issue and issues > 1:
+        st.info(f"These quotes are about {issues} issues, and each quote's stance is toward its "
+                "own article's issue: supporting a ban and supporting its repeal both count as "
+                "supportive here. Choose an issue in the sidebar to see how the voices divide "
+                "on one question.")
+
+
 def empty_state(n: int) -> bool:
     """Say so when the filters select nothing; returns True when empty."""
     if n:

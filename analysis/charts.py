@@ -110,13 +110,16 @@ DIVERGING_HOVER = ("<b>%{customdata[0]}</b> · %{customdata[1]}<br>"
 
 
 def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None = None,
-                     title: str = "How each type of voice divides on the issue") -> go.Figure:
+                     title: str = "How each type of voice divides on the issue",
+                     narrow: bool = False) -> go.Figure:
     """Diverging bars: one row per actor type, opposed to the left, supportive to the right.
 
     Args:
         df: columns actor_type, stance, n, share, example (and `facet` if given).
         measure: "share" (of the actor type's quotes) or "count".
         facet: a column for small multiples (e.g. "outlet").
+        narrow: the chart shares the page's width (side by side), so the legend gets a line of
+            its own under the title instead of sitting on the title's line.
     """
     if df.empty:
         return empty_figure(title)
@@ -156,6 +159,9 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
                       if not facet else None)
     if facet:  # room for the first row of panel titles under the title line
         fig.update_layout(margin_t=80)
+    if narrow:
+        fig.update_layout(legend=dict(yref="paper", y=1.0, yanchor="bottom", x=0,
+                                      xanchor="left"), margin_t=90)
     return fig
 
 

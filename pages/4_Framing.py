@@ -67,7 +67,7 @@ else:
             g = replace(f, outlets=(outlet,))
             widgets.chart(widgets.fig(charts.stance_diverging,
                                       data.query("stance_by_actor", g), "share",
-                                      title=f"{outlet}: how the voices divide"),
+                                      title=f"{outlet}: how the voices divide", narrow=True),
                           f"divisions_{i + 1}", f"frm_div{i}")
             verbs = data.query("cue_verbs", g, top_n=8, lemmas=data.cue_lemmas())
             widgets.chart(widgets.fig(charts.cue_heatmap, verbs,

@@ -47,6 +47,13 @@ def test_diverging_keeps_the_fixed_actor_order_and_escapes_examples():
     assert fig.layout.title.text == "How each type of voice divides on the issue"
 
 
+def test_a_narrow_diverging_chart_puts_its_legend_under_the_title():
+    wide, narrow = charts.stance_diverging(sample()), charts.stance_diverging(sample(), narrow=True)
+    assert wide.layout.legend.yref == "container"  # on the title's line
+    assert (narrow.layout.legend.yref, narrow.layout.legend.yanchor) == ("paper", "bottom")
+    assert narrow.layout.margin.t > wide.layout.margin.t
+
+
 def test_small_multiples_have_one_panel_per_outlet(ro_con):
     df = Q.stance_by_actor_outlet(ro_con, Filters())
     fig = charts.stance_diverging(df, "share", facet="outlet")

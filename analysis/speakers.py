@@ -255,6 +255,19 @@ def strip_title(words: list[str]) -> list[str]:
     return [w for w in out if w not in ("'s", "’s", "'", "’")]
 
 
+def person_start(doc: Doc, start: int) -> int:
+    """Where a person's name begins: the tagger's PERSON entity sometimes leaves out a given name
+    it does not know ("Sokha Chheng" tagged from "Chheng" only), so untagged proper nouns
+    directly before it count as part of the name, up to a title ("Green MP Anouk Bervoets")."""
+    while start > 0:
+        before = doc[start - 1]
+        if (before.pos_ != "PROPN" or before.ent_type_ or not before.whitespace_
+                or not before.is_alpha or before.lower_ in titles()):
+            break
+        start -= 1
+    return start
+
+
 def person_name(span: Span) -> str | None:
     """The person's name inside a mention, without titles, or None when it names no person."""
     root = span.root
@@ -265,7 +278,7 @@ def person_name(span: Span) -> str | None:
             start -= 1
         while end < len(doc) and doc[end].ent_iob_ == "I":
             end += 1
-        words = strip_title(written_words(doc[start:end]))
+        words = strip_title(written_words(doc[person_start(doc, start):end]))
         return " ".join(words) or None
     props = [t for t in span if (t.pos_ == "PROPN" and not t.ent_type_ in ("ORG", "GPE", "NORP"))
              or (t.text == "-" and _inner_hyphen(t))]
@@ -310,9 +323,10 @@ class SpeakerResolver:
         self._cands: list[_Cand] | None = None
         for ent in doc.ents:
             if ent.label_ == "PERSON" and inside[ent.start] < 0:
-                words = strip_title(written_words(ent))
+                start = person_start(doc, ent.start)
+                words = strip_title(written_words(doc[start:ent.end]))
                 for key in name_keys(words) if words else ():
-                    self.names.setdefault(key, []).append((ent.start, words))
+                    self.names.setdefault(key, []).append((start, words))
 
     @property
     def cands(self) -> list[_Cand]:

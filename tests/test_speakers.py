@@ -56,6 +56,14 @@ def speakers(nlp, text: str) -> list[tuple[str | None, str | None]]:
             "Caroline Mbeki-Walsh studies arms sales. “Congress rarely blocks a sale,” Walsh said.",
             [("Caroline Mbeki-Walsh", "Walsh")],
         ),
+        (  # the tagger saw only the surname; the given name before it is still his
+            "BANGKOK — Phetsamone Kham leads a clearance team. “We find them every day,” Kham said.",
+            [("Phetsamone Kham", "Kham")],
+        ),
+        (  # ... but a party and a title before a name are not part of it
+            "“Don't send teenagers,” said Green MP Marieke Jansen.",
+            [("Marieke Jansen", "Green MP Marieke Jansen")],
+        ),
         (  # a hyphenated word before the name is not part of it
             "“No,” said Madrid-born Ana Lopez.",
             [("Ana Lopez", "Madrid-born Ana Lopez")],

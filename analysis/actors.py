@@ -143,18 +143,30 @@ def builtin_lexicon() -> tuple[PhraseTable, PhraseTable]:
     return tuple(compile_phrases([(p, k) for p, k, t in rows if t == tier]) for tier in (1, 2))
 
 
+# "a retired Army sergeant", "the former senator": a role someone no longer holds says what they
+# were, not which voice they speak with now, so the phrase up to where the description moves on
+# ("who", "now", "at", a comma) is not read; "now teaches at the University" still is.
+_PAST_ROLE = re.compile(r"\b(?:retired|former|ex-)\s+.*?(?=[,;()]|\b(?:who|now|at|and)\b|$)",
+                        re.IGNORECASE)
+
+
+def without_past_roles(text: str) -> str:
+    """`text` without the roles it says a person held before ("retired colonel", "former MP")."""
+    return _PAST_ROLE.sub(" ", text)
+
+
 def actor_type_of(
     speaker: str | None, mention: str | None, context: str, gazetteer: Gazetteer | None = None
 ) -> str:
     """Actor type from a speaker's name, the words used for them, and their description."""
     name_part = " | ".join(s for s in (speaker, mention) if s)
-    if gazetteer is not None:
+    if gazetteer is not None:  # a person's own rules see every word, "retired" ones included
         for text in (name_part, context):
             found = gazetteer.first_match(text)
             if found:
                 return found
     # The name and mention first: "Senator X" needs no context; then the description.
-    for text in (name_part, context):
+    for text in (without_past_roles(name_part), without_past_roles(context)):
         for table in builtin_lexicon():
             found = table.first_match(text)
             if found:

@@ -39,6 +39,12 @@ from analysis.records import Attribution
         ("Estonian ministry", "Estonia's defence ministry", "", "international"),
         ("Lena Ruud", "Dr. Lena Ruud", "", "expert"),
         ("Ben Ode", "Ben Ode", "Ben Ode, a veteran of two tours", "other"),
+        # a role held before is not the voice they speak with now
+        ("Tim Ash", "Tim Ash", "Tim Ash, a retired Army engineer who served in Iraq", "other"),
+        ("Tim Ash", "Retired Colonel Tim Ash", "", "other"),
+        ("Eva Lund", "Eva Lund", "Eva Lund, a retired colonel who now teaches law at a university",
+         "expert"),
+        ("Jo Kay", "Jo Kay", "Jo Kay, a former senator, now at the Brookings Institution", "expert"),
         # "General Assembly" is longer than "general" at the same place
         ("UN General Assembly", "the General Assembly", "", "international"),
     ],
@@ -59,6 +65,10 @@ def test_gazetteer_wins_over_rules(tmp_path):
     assert actor_type(att) == "military"
     assert actor_type(att, gaz) == "humanitarian"
     assert actor_type_of("Ops Center", "Ops Center", "", gaz) == "other"
+    # a person's rule sees the words the built-in rules leave out
+    gaz = load_gazetteer(write_gazetteer(tmp_path, "re:retired general,expert,\n"))
+    assert actor_type_of("Al Roe", "Al Roe", "Al Roe, a retired general", gaz) == "expert"
+    assert actor_type_of("Al Roe", "Al Roe", "Al Roe, a retired general") == "other"
 
 
 def test_gazetteer_rejects_unknown_types_with_the_row(tmp_path):

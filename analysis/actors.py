@@ -3,8 +3,9 @@
 In: an `Attribution` (speaker, the mention used, and the speaker's description in the article) and
 an optional user gazetteer (`data/gazetteer.csv`). Out: one of `records.ACTOR_TYPES`.
 
-The gazetteer wins over the built-in lexicon (`resources/actor_lexicon.csv`). The speaker's name
-and the words used for them are read before their description. The lexicon has two tiers: names
+The gazetteer wins over the built-in lexicon (`resources/actor_lexicon.csv`). The lexicon has two
+tiers, and a tier-1 match in any of the evidence wins over a tier-2 one; within a tier the
+speaker's name and the words used for them are read before their description. Names
 of bodies and specific titles ("Red Cross", "Pentagon", "Senator") are tier 1, generic words
 ("committee", "officer", nationalities) tier 2, so "International Committee of the Red Cross" is
 humanitarian and "a Ukrainian brigade commander" military. Within a tier, the match that starts
@@ -165,9 +166,12 @@ def actor_type_of(
             found = gazetteer.first_match(text)
             if found:
                 return found
-    # The name and mention first: "Senator X" needs no context; then the description.
-    for text in (without_past_roles(name_part), without_past_roles(context)):
-        for table in builtin_lexicon():
+    # Specific evidence anywhere before generic evidence: "Dr. Amara Nwosu of Human Rights Watch"
+    # is humanitarian. Within a tier, the name and mention first ("Senator X" needs no context),
+    # then the description.
+    texts = (without_past_roles(name_part), without_past_roles(context))
+    for table in builtin_lexicon():
+        for text in texts:
             found = table.first_match(text)
             if found:
                 return found

@@ -39,6 +39,8 @@ from analysis.records import Attribution
         ("Estonian ministry", "Estonia's defence ministry", "", "international"),
         ("Lena Ruud", "Dr. Lena Ruud", "", "expert"),
         ("Ben Ode", "Ben Ode", "Ben Ode, a veteran of two tours", "other"),
+        # a body's name in the description beats a generic title in the mention
+        ("Ada Obi", "Dr. Ada Obi", "Dr. Ada Obi of Human Rights Watch", "humanitarian"),
         # a role held before is not the voice they speak with now
         ("Tim Ash", "Tim Ash", "Tim Ash, a retired Army engineer who served in Iraq", "other"),
         ("Tim Ash", "Retired Colonel Tim Ash", "", "other"),

@@ -144,11 +144,12 @@ def builtin_lexicon() -> tuple[PhraseTable, PhraseTable]:
     return tuple(compile_phrases([(p, k) for p, k, t in rows if t == tier]) for tier in (1, 2))
 
 
-# "a retired Army sergeant", "the former senator": a role someone no longer holds says what they
-# were, not which voice they speak with now, so the phrase up to where the description moves on
-# ("who", "now", "at", a comma) is not read; "now teaches at the University" still is.
-_PAST_ROLE = re.compile(r"\b(?:retired|former|ex-)\s+.*?(?=[,;()]|\b(?:who|now|at|and)\b|$)",
-                        re.IGNORECASE)
+# "a retired Army sergeant", "the former senator", "who served as an Army engineer": a role
+# someone no longer holds says what they were, not which voice they speak with now, so the phrase
+# up to where the description moves on ("who", "now", "at", a comma) is not read; "now teaches at
+# the University" still is.
+_PAST_ROLE = re.compile(r"\b(?:retired|former|ex-|served\s+(?:as|in|with))\s+.*?"
+                        r"(?=[,;()]|\b(?:who|now|at|and)\b|$)", re.IGNORECASE)
 
 
 def without_past_roles(text: str) -> str:

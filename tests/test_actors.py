@@ -41,7 +41,12 @@ from analysis.records import Attribution
         ("Ben Ode", "Ben Ode", "Ben Ode, a veteran of two tours", "other"),
         # a body's name in the description beats a generic title in the mention
         ("Ada Obi", "Dr. Ada Obi", "Dr. Ada Obi of Human Rights Watch", "humanitarian"),
+        # a doctor is not an expert in DESIGN.md's sense; a campaign is an NGO
+        ("Sami Haddad", "Dr. Sami Haddad", "Dr. Sami Haddad, a surgeon in Sanaa", "other"),
+        ("Kim Dae", "Kim Dae", "Kim Dae, who directs the Seoul Campaign for Mine Survivors",
+         "humanitarian"),
         # a role held before is not the voice they speak with now
+        ("Hal Orr", "Hal Orr", "Hal Orr, 70, who served as an Army engineer in Vietnam", "other"),
         ("Tim Ash", "Tim Ash", "Tim Ash, a retired Army engineer who served in Iraq", "other"),
         ("Tim Ash", "Retired Colonel Tim Ash", "", "other"),
         ("Eva Lund", "Eva Lund", "Eva Lund, a retired colonel who now teaches law at a university",

@@ -43,6 +43,7 @@ from analysis.records import Attribution
         ("Ada Obi", "Dr. Ada Obi", "Dr. Ada Obi of Human Rights Watch", "humanitarian"),
         # a doctor is not an expert in DESIGN.md's sense; a campaign is an NGO
         ("Sami Haddad", "Dr. Sami Haddad", "Dr. Sami Haddad, a surgeon in Sanaa", "other"),
+        ("PHR", "Physicians for Human Rights", "", "humanitarian"),
         ("Kim Dae", "Kim Dae", "Kim Dae, who directs the Seoul Campaign for Mine Survivors",
          "humanitarian"),
         # a role held before is not the voice they speak with now

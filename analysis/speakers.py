@@ -377,6 +377,13 @@ class SpeakerResolver:
                 tail[-1] == parts[-1] or tail[-1].endswith("-" + parts[-1]))
 
         longer = [(p, w) for p, w in self.names.get(parts[-1].lower(), []) if longer_form(w)]
+        if not longer and len(parts) == 1:
+            # "said Phetsamone" after "Phetsamone Vongsa": a given name alone, when it is the
+            # given name of exactly one person in the article
+            known = {tuple(w) for forms in self.names.values() for _, w in forms
+                     if len(w) > 1 and w[0] == parts[0]}
+            if len(known) == 1:
+                return " ".join(known.pop())
         if not longer:
             return name
         before = [c for c in longer if c[0] <= pos]

@@ -60,6 +60,15 @@ def speakers(nlp, text: str) -> list[tuple[str | None, str | None]]:
             "BANGKOK — Phetsamone Kham leads a clearance team. “We find them every day,” Kham said.",
             [("Phetsamone Kham", "Kham")],
         ),
+        (  # a given name alone names the one person in the article who has it ...
+            "BANGKOK — Phetsamone Kham leads a clearance team. “We find them every day,” said "
+            "Phetsamone.",
+            [("Phetsamone Kham", "Phetsamone")],
+        ),
+        (  # ... and nobody when two people share it
+            "Maria Lopez and Maria Santos run the clinic. “We are full,” said Maria.",
+            [("Maria", "Maria")],
+        ),
         (  # ... but a party and a title before a name are not part of it
             "“Don't send teenagers,” said Green MP Marieke Jansen.",
             [("Marieke Jansen", "Green MP Marieke Jansen")],

@@ -3,15 +3,15 @@
 In: an `Attribution` (speaker, the mention used, and the speaker's description in the article) and
 an optional user gazetteer (`data/gazetteer.csv`). Out: one of `records.ACTOR_TYPES`.
 
-The gazetteer wins over the built-in lexicon (`resources/actor_lexicon.csv`). The lexicon has two
-tiers, and a tier-1 match in any of the evidence wins over a tier-2 one; within a tier the
-speaker's name and the words used for them are read before their description. Names
+The gazetteer wins over the built-in lexicon (`resources/actor_lexicon.csv`). The speaker's name
+and the words used for them are read before their description. The lexicon has tiers: names
 of bodies and specific titles ("Red Cross", "Pentagon", "Senator") are tier 1, generic words
 ("committee", "officer", nationalities) tier 2, so "International Committee of the Red Cross" is
 humanitarian and "a Ukrainian brigade commander" military. Within a tier, the match that starts
 earliest wins, and the longest at that position: titles come before names in news style
 ("Defense Secretary Peter Hegseth", "Senator John McCain, a Republican who ... military
-equipment"), so the first role word is the strongest evidence.
+equipment"), so the first role word is the strongest evidence. Tier 3 ("Dr.") counts only when
+no other tier matches anywhere.
 """
 
 from __future__ import annotations
@@ -138,18 +138,21 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
 
 
 @lru_cache(maxsize=1)
-def builtin_lexicon() -> tuple[PhraseTable, PhraseTable]:
-    """The built-in lexicon's two tiers (specific, generic), compiled once."""
+def builtin_lexicon() -> tuple[PhraseTable, PhraseTable, PhraseTable]:
+    """The built-in lexicon's three tiers (specific, generic, last resort), compiled once."""
     rows = _read_rows(LEXICON, "phrase")
-    return tuple(compile_phrases([(p, k) for p, k, t in rows if t == tier]) for tier in (1, 2))
+    return tuple(compile_phrases([(p, k) for p, k, t in rows if t == tier]) for tier in (1, 2, 3))
 
 
 # "a retired Army sergeant", "the former senator", "who served as an Army engineer": a role
 # someone no longer holds says what they were, not which voice they speak with now, so the phrase
-# up to where the description moves on ("who", "now", "at", a comma) is not read; "now teaches at
-# the University" still is.
-_PAST_ROLE = re.compile(r"\b(?:retired|former|ex-|served\s+(?:as|in|with))\s+.*?"
-                        r"(?=[,;()]|\b(?:who|now|at|and)\b|$)", re.IGNORECASE)
+# up to where the description moves on ("who", "now", "and", "turned", a comma) is not read; "now
+# teaches at the University" still is. Lowercase only, or first in the text ("Retired Colonel X"),
+# so that a name ("the Former Yugoslav Republic") is read; "has served" is a role still held.
+_PAST_ROLE = re.compile(
+    r"(?:\b(?:retired|former)|(?:^|(?<=\| ))(?:Retired|Former)|(?<!has )(?<!have )\bserved\s+"
+    r"(?:as|in|with))\s+.*?(?=[,;()]|\b(?:who|now|and|turned|became|then)\b|$)"
+    r"|\bex-[\w-]+")
 
 
 def without_past_roles(text: str) -> str:
@@ -167,15 +170,17 @@ def actor_type_of(
             found = gazetteer.first_match(text)
             if found:
                 return found
-    # Specific evidence anywhere before generic evidence: "Dr. Amara Nwosu of Human Rights Watch"
-    # is humanitarian. Within a tier, the name and mention first ("Senator X" needs no context),
-    # then the description.
+    # The name and mention first: "Senator X" needs no context; then the description. A bare
+    # "Dr." (tier 3) only counts when nothing else does: "Dr. Amara Nwosu of Human Rights Watch"
+    # is humanitarian, "Dr. Sami Haddad, a surgeon" other.
+    specific, generic, last_resort = builtin_lexicon()
     texts = (without_past_roles(name_part), without_past_roles(context))
-    for table in builtin_lexicon():
+    for tables in ((specific, generic), (last_resort,)):
         for text in texts:
-            found = table.first_match(text)
-            if found:
-                return found
+            for table in tables:
+                found = table.first_match(text)
+                if found:
+                    return found
     return "other"
 
 

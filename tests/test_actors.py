@@ -41,13 +41,24 @@ from analysis.records import Attribution
         ("Ben Ode", "Ben Ode", "Ben Ode, a veteran of two tours", "other"),
         # a body's name in the description beats a generic title in the mention
         ("Ada Obi", "Dr. Ada Obi", "Dr. Ada Obi of Human Rights Watch", "humanitarian"),
-        # a doctor is not an expert in DESIGN.md's sense; a campaign is an NGO
+        # a doctor is not an expert in DESIGN.md's sense; a bare "Dr." still is
         ("Sami Haddad", "Dr. Sami Haddad", "Dr. Sami Haddad, a surgeon in Sanaa", "other"),
         ("PHR", "Physicians for Human Rights", "", "humanitarian"),
-        ("Kim Dae", "Kim Dae", "Kim Dae, who directs the Seoul Campaign for Mine Survivors",
-         "humanitarian"),
+        # a title in the mention beats a body the description only mentions
+        ("Ann Lee", "Gen. Ann Lee", "Gen. Ann Lee, testifying before the Armed Services Committee",
+         "military"),
+        # a body someone works for beats their profession
+        ("Ana Sol", "Ana Sol", "Ana Sol, a physician with Doctors Without Borders", "humanitarian"),
+        ("Ana Sol", "Ana Sol", "Ana Sol, a physician and senator from Kansas", "congressional"),
+        ("Al Pet", "Dr. Al Pet", "Dr. Al Pet, a military historian at a university", "expert"),
         # a role held before is not the voice they speak with now
         ("Hal Orr", "Hal Orr", "Hal Orr, 70, who served as an Army engineer in Vietnam", "other"),
+        ("Jo Ames", "Jo Ames", "Jo Ames, who has served in the Senate since 2009", "congressional"),
+        ("Jo Ames", "Jo Ames", "Jo Ames, a former Marine officer turned congresswoman",
+         "congressional"),
+        ("Jo Ames", "Jo Ames", "Jo Ames, who speaks for the Former Yugoslav Republic of "
+         "Macedonia's foreign ministry", "international"),
+        ("Jo Ames", "Jo Ames", "Jo Ames, an ex-senator", "other"),
         ("Tim Ash", "Tim Ash", "Tim Ash, a retired Army engineer who served in Iraq", "other"),
         ("Tim Ash", "Retired Colonel Tim Ash", "", "other"),
         ("Eva Lund", "Eva Lund", "Eva Lund, a retired colonel who now teaches law at a university",

@@ -255,16 +255,22 @@ def strip_title(words: list[str]) -> list[str]:
     return [w for w in out if w not in ("'s", "’s", "'", "’")]
 
 
-def person_start(doc: Doc, start: int) -> int:
-    """Where a person's name begins: the tagger's PERSON entity sometimes leaves out a given name
-    it does not know ("Sokha Chheng" tagged from "Chheng" only), so untagged proper nouns
-    directly before it count as part of the name, up to a title ("Green MP Anouk Bervoets")."""
-    while start > 0:
-        before = doc[start - 1]
-        if (before.pos_ != "PROPN" or before.ent_type_ or not before.whitespace_
-                or not before.is_alpha or before.lower_ in titles()):
-            break
-        start -= 1
+_GENERATIONS = frozenset({"Jr", "Sr", "II", "III", "IV"})
+
+
+def person_start(doc: Doc, start: int, end: int) -> int:
+    """Where a person's name begins: the tagger sometimes tags only the surname of a name it does
+    not know ("Chheng" of "Sokha Chheng"), so one capitalised, untagged proper noun directly
+    before a one-word PERSON entity is taken as the given name; never a title ("Green MP Anouk
+    Bervoets", "Senators Chheng and Lopez"), a place or a dateline in capitals."""
+    if end - start != 1 or start == 0:
+        return start
+    before = doc[start - 1]
+    word = before.lower_
+    if (before.pos_ == "PROPN" and not before.ent_type_ and before.whitespace_ and before.is_alpha
+            and before.is_title and word not in titles() and word.rstrip("s") not in titles()
+            and word not in governments()):
+        return start - 1
     return start
 
 
@@ -278,7 +284,7 @@ def person_name(span: Span) -> str | None:
             start -= 1
         while end < len(doc) and doc[end].ent_iob_ == "I":
             end += 1
-        words = strip_title(written_words(doc[person_start(doc, start):end]))
+        words = strip_title(written_words(doc[person_start(doc, start, end):end]))
         return " ".join(words) or None
     props = [t for t in span if (t.pos_ == "PROPN" and not t.ent_type_ in ("ORG", "GPE", "NORP"))
              or (t.text == "-" and _inner_hyphen(t))]
@@ -317,16 +323,22 @@ class SpeakerResolver:
     def __init__(self, doc: Doc, inside: list[int]) -> None:
         self.doc, self.inside = doc, inside
         self.names: dict[str, list[tuple[int, list[str]]]] = {}  # last name -> (pos, words)
+        self.surnames: set[str] = set()  # names seen alone after a title
         self.gender: dict[str, str] = {}
         self.contexts: dict[str, str] = {}
         self.history: list[tuple[int, Speaker]] = []  # speakers resolved so far, by position
         self._cands: list[_Cand] | None = None
         for ent in doc.ents:
             if ent.label_ == "PERSON" and inside[ent.start] < 0:
-                start = person_start(doc, ent.start)
-                words = strip_title(written_words(doc[start:ent.end]))
+                start = person_start(doc, ent.start, ent.end)
+                written = written_words(doc[start:ent.end])
+                words = strip_title(written)
                 for key in name_keys(words) if words else ():
                     self.names.setdefault(key, []).append((start, words))
+                titled = len(written) > len(words) or (
+                    start > 0 and doc[start - 1].lower_.rstrip(".") in titles())
+                if len(words) == 1 and titled:  # "Senator Graham": a surname, whoever else is Graham
+                    self.surnames.add(words[0])
 
     @property
     def cands(self) -> list[_Cand]:
@@ -377,11 +389,11 @@ class SpeakerResolver:
                 tail[-1] == parts[-1] or tail[-1].endswith("-" + parts[-1]))
 
         longer = [(p, w) for p, w in self.names.get(parts[-1].lower(), []) if longer_form(w)]
-        if not longer and len(parts) == 1:
+        if not longer and len(parts) == 1 and parts[0] not in self.surnames:
             # "said Phetsamone" after "Phetsamone Vongsa": a given name alone, when it is the
-            # given name of exactly one person in the article
+            # given name of exactly one person in the article ("Trump Jr." is not Trump's)
             known = {tuple(w) for forms in self.names.values() for _, w in forms
-                     if len(w) > 1 and w[0] == parts[0]}
+                     if len(w) > 1 and w[0] == parts[0] and w[-1].rstrip(".") not in _GENERATIONS}
             if len(known) == 1:
                 return " ".join(known.pop())
         if not longer:

@@ -158,3 +158,20 @@ def test_cue_verbs_can_count_inflections_as_one_verb(ro_con):
     merged = Q.cue_verbs(ro_con, Filters(), lemmas=(("said", "say"), ("warned", "warn")))
     assert {"say", "warn"} <= set(merged["cue"]) and "said" not in set(merged["cue"])
     assert merged["n"].sum() == raw["n"].sum()
+
+
+def test_articles_without_an_issue_count_as_one_more_issue():
+    from analysis.records import Article, Quote
+    from analysis.store import connect, save_article
+
+    con = connect(":memory:")
+    for i, issue in enumerate(["Banning cluster munitions", None, None]):
+        text = f"Report {i}. “We need this,” Ana Lee said."
+        start, end = text.index("We"), text.index(",”")
+        article = Article(doc_id=f"a{i}", text=text, title=f"t{i}", issue=issue)
+        save_article(con, article, [Quote(
+            doc_id=f"a{i}", quote=text[start:end], pieces=((start, end),), kind="direct",
+            cue="said", speaker="Ana Lee", speaker_mention="Ana Lee", actor_type="other",
+            anonymous=False, stance="supportive")])
+    assert Q.corpus_summary(con, Filters())["issues"] == 2
+    assert Q.corpus_summary(con, Filters(issue="Banning cluster munitions"))["issues"] == 1

@@ -65,11 +65,19 @@ def speakers(nlp, text: str) -> list[tuple[str | None, str | None]]:
             "Phetsamone.",
             [("Phetsamone Kham", "Phetsamone")],
         ),
+        (  # ... but not a name someone else carries as a surname
+            "Senator Graham met Graham Platner on Monday. “It is a disgrace,” Graham said.",
+            [("Graham", "Graham")],
+        ),
         (  # ... and nobody when two people share it
             "Maria Lopez and Maria Santos run the clinic. “We are full,” said Maria.",
             [("Maria", "Maria")],
         ),
-        (  # ... but a party and a title before a name are not part of it
+        (  # ... nor is a title in the plural
+            "“No,” said Senators Chheng and Lopez.",
+            [("Chheng", "Senators Chheng")],
+        ),
+        (  # ... nor a party and a title before a name
             "“Don't send teenagers,” said Green MP Marieke Jansen.",
             [("Marieke Jansen", "Green MP Marieke Jansen")],
         ),

@@ -197,7 +197,9 @@ def corpus_summary(con: Con, f: Filters) -> dict[str, Any]:
     """The corpus in numbers for the filter: quotes, articles, issues, speakers, outlets, dates."""
     where, params = where_clause(f)
     sql = f"""SELECT count(*) AS quotes, count(DISTINCT article_id) AS articles,
-                     count(DISTINCT issue) AS issues,
+                     -- articles without an issue are all scored against the default one
+                     count(DISTINCT issue) + max(CASE WHEN issue IS NULL THEN 1 ELSE 0 END)
+                         AS issues,
                      count(DISTINCT speaker) AS speakers, count(DISTINCT outlet) AS outlets,
                      min(published) AS first, max(published) AS last,
                      avg(CASE WHEN anonymous THEN 1.0 ELSE 0.0 END) AS anonymous_share,

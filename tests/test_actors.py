@@ -39,9 +39,9 @@ from analysis.records import Attribution
         ("Estonian ministry", "Estonia's defence ministry", "", "international"),
         ("Lena Ruud", "Dr. Lena Ruud", "", "expert"),
         ("Ben Ode", "Ben Ode", "Ben Ode, a veteran of two tours", "other"),
-        # a body's name in the description beats a generic title in the mention
+        # "Dr." counts only when nothing else does: not an expert in DESIGN.md's sense when
+        # the description names a body or a medical job, an expert when it is all there is
         ("Ada Obi", "Dr. Ada Obi", "Dr. Ada Obi of Human Rights Watch", "humanitarian"),
-        # a doctor is not an expert in DESIGN.md's sense; a bare "Dr." still is
         ("Sami Haddad", "Dr. Sami Haddad", "Dr. Sami Haddad, a surgeon in Sanaa", "other"),
         ("PHR", "Physicians for Human Rights", "", "humanitarian"),
         # a title in the mention beats a body the description only mentions

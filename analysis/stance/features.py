@@ -13,6 +13,7 @@ keyword hyperparameters only, `fit` returns `self`, learned attributes end in `_
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 from collections.abc import Sequence
 from typing import Any
@@ -140,6 +141,7 @@ def _without_leading_possessive(issue: str) -> list[str]:
     return lowered
 
 
+@lru_cache(maxsize=4096)  # every row of a batch asks, and a batch has few distinct issues
 def issue_direction(issue: str) -> float:
     """+1 when supporting the issue means more force/fewer limits, -1 when it means restraint.
 
@@ -160,7 +162,8 @@ def issue_direction(issue: str) -> float:
             return issue_direction(" ".join(all_words[1:]))
         if urged + 1 < len(all_words):  # "Urging Congress to restore the ban"
             return issue_direction(" ".join(all_words[urged + 1:]))
-    content = [i for i, w in enumerate(all_words) if w in set(content_words(" ".join(all_words)))]
+    meaningful = set(content_words(" ".join(all_words)))
+    content = [i for i, w in enumerate(all_words) if w in meaningful]
     if not content:
         return 1.0
     verb_at = content[0]

@@ -438,8 +438,9 @@ class SpeakerResolver:
                 if child.dep_ == "appos" and person_name(mention_span(child)):
                     name_span = mention_span(child)
         name = person_name(name_span)
-        if not name and head.pos_ == "PROPN" and low in self.names:
-            name = head.text  # a surname the tagger took for an organisation ("Vickery said")
+        if not name and head.text[:1].isupper() and low in self.names:
+            # a surname the tagger took for an organisation or a common noun ("Reyes said")
+            name = head.text
         if name:
             canonical = self.canonical_person(name, head.i)
             first = span[0].lower_.rstrip(".")

@@ -52,6 +52,11 @@ def speakers(nlp, text: str) -> list[tuple[str | None, str | None]]:
             "Senator John Lloyd-Jones toured the port on Friday. “It is a disgrace,” Lloyd-Jones said.",
             [("John Lloyd-Jones", "Lloyd-Jones")],
         ),
+        (  # a surname the tagger read as a common noun still names the person
+            "A Treasury spokesperson, Marta Reyes, said the rules were clear. “These rules protect "
+            "nobody,” Reyes said.",
+            [("Marta Reyes", "A Treasury spokesperson"), ("Marta Reyes", "Reyes")],
+        ),
         (  # the second part alone still names her
             "Caroline Mbeki-Walsh studies arms sales. “Congress rarely blocks a sale,” Walsh said.",
             [("Caroline Mbeki-Walsh", "Walsh")],

@@ -286,7 +286,9 @@ def person_name(span: Span) -> str | None:
             end += 1
         words = strip_title(written_words(doc[person_start(doc, start, end):end]))
         return " ".join(words) or None
-    props = [t for t in span if (t.pos_ == "PROPN" and not t.ent_type_ in ("ORG", "GPE", "NORP"))
+    # names are capitalised: the tagger calls "foreign ministry" proper nouns after "China’s"
+    props = [t for t in span if (t.pos_ == "PROPN" and t.text[:1].isupper()
+                                 and not t.ent_type_ in ("ORG", "GPE", "NORP"))
              or (t.text == "-" and _inner_hyphen(t))]
     if props and span.root.pos_ == "PROPN" and span.root.ent_type_ in ("", "PERSON"):
         words = strip_title(written_words(props))

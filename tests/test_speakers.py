@@ -189,3 +189,9 @@ def test_strip_title(words: list[str], expected: list[str]) -> None:
 def test_person_name_ignores_bodies_named_after_people(nlp) -> None:
     doc = nlp("The Calder administration said no.")
     assert person_name(doc[0:3]) is None
+
+
+def test_a_body_after_a_curly_possessive_is_not_a_person(nlp) -> None:
+    # the tagger reads "foreign ministry" as proper nouns after "China’s"
+    assert speakers(nlp, "China’s foreign ministry said the vote was “a serious interference”.") == [
+        ("China’s foreign ministry", "China’s foreign ministry")]

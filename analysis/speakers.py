@@ -531,6 +531,13 @@ class SpeakerResolver:
                 if gender:
                     self.gender.setdefault(who.speaker, gender)
                 return Speaker(who.speaker, pron.text, who.anonymous, who.context)
+        if kind == "person":
+            # No mention the tagger knows as a person ("his call sign, Bereza, said ... he
+            # told"): the last speaker in the window, as a reader would take it.
+            for at, who in reversed(self.history):
+                if (window_start <= at < pron.i and who.speaker.lower() not in _MALE | _FEMALE
+                        and (not gender or self.gender.get(who.speaker, gender) == gender)):
+                    return Speaker(who.speaker, pron.text, who.anonymous, who.context)
         return Speaker(pron.text, pron.text, False, "")
 
 

@@ -112,6 +112,16 @@ def test_pronoun_resolves_to_earlier_person(nlp) -> None:
     assert att.speaker_context == "Harbour Commissioner Peter Vance"
 
 
+def test_a_pronoun_with_no_known_person_before_it_is_the_last_speaker(nlp) -> None:
+    text = ("Back home, Delgado said he respected the veterans who disagreed. "
+            "“We all paid for our opinions,” he said.")
+    assert speakers(nlp, text)[-1] == ("Delgado", "he")
+    # ... within two sentences, and of the pronoun's gender when it is known
+    text = ("Maria Ortiz said the plan had failed. The vote was postponed. Nobody came. "
+            "“It is over,” he said.")
+    assert speakers(nlp, text)[-1] == ("he", "he")
+
+
 def test_document_is_attributed_to_its_author(nlp) -> None:
     text = (
         "Vance’s letter reached the council on Friday. "

@@ -256,6 +256,10 @@ def strip_title(words: list[str]) -> list[str]:
 
 
 _GENERATIONS = frozenset({"Jr", "Sr", "II", "III", "IV"})
+# Lowercase words that belong inside a name ("Marta de la Vries", "Mohammed bin Salman").
+_PARTICLES = frozenset({"de", "da", "di", "du", "do", "dos", "das", "del", "della", "der", "den",
+                        "van", "von", "ter", "te", "le", "la", "al", "el", "bin", "ibn", "bint",
+                        "ben", "abu", "y"})
 
 
 def person_start(doc: Doc, start: int, end: int) -> int:
@@ -286,11 +290,13 @@ def person_name(span: Span) -> str | None:
             end += 1
         words = strip_title(written_words(doc[person_start(doc, start, end):end]))
         return " ".join(words) or None
-    # names are capitalised: the tagger calls "foreign ministry" proper nouns after "China’s"
-    props = [t for t in span if (t.pos_ == "PROPN" and t.text[:1].isupper()
+    # names are capitalised but for their particles: the tagger calls "foreign ministry" proper
+    # nouns after "China’s"
+    props = [t for t in span if (t.pos_ == "PROPN" and (t.text[:1].isupper() or t.lower_ in _PARTICLES)
                                  and not t.ent_type_ in ("ORG", "GPE", "NORP"))
              or (t.text == "-" and _inner_hyphen(t))]
-    if props and span.root.pos_ == "PROPN" and span.root.ent_type_ in ("", "PERSON"):
+    if (props and span.root.pos_ == "PROPN" and span.root.text[:1].isupper()
+            and span.root.ent_type_ in ("", "PERSON")):
         words = strip_title(written_words(props))
         if words and words[0].lower().rstrip(".") not in titles():
             return " ".join(words)
@@ -440,8 +446,10 @@ class SpeakerResolver:
                 if child.dep_ == "appos" and person_name(mention_span(child)):
                     name_span = mention_span(child)
         name = person_name(name_span)
-        if not name and head.text[:1].isupper() and low in self.names:
-            # a surname the tagger took for an organisation or a common noun ("Reyes said")
+        # a surname the tagger took for an organisation or a common noun ("Reyes said"), but not
+        # a plural noun with words of its own ("Banks in Ohio said")
+        bare = head.pos_ == "PROPN" or all(c.dep_ in ("punct", "appos") for c in head.children)
+        if not name and head.text[:1].isupper() and low in self.names and bare:
             name = head.text
         if name:
             canonical = self.canonical_person(name, head.i)
@@ -535,7 +543,14 @@ class SpeakerResolver:
             # No mention the tagger knows as a person ("his call sign, Bereza, said ... he
             # told"): the last speaker in the window, as a reader would take it.
             for at, who in reversed(self.history):
-                if (window_start <= at < pron.i and who.speaker.lower() not in _MALE | _FEMALE
+                head, kind_there = self.doc[at], self._kind(self.doc[at])
+                # a name (the tagger often calls an unknown surname an organisation) or a role
+                # noun ("a platoon leader"), never a body or a place ("the ministry", "Kyiv")
+                person = kind_there == "person" or head.lower_ in _MALE | _FEMALE or (
+                    head.pos_ == "PROPN" and head.ent_type_ not in ("GPE", "NORP")) or (
+                    head.pos_ == "NOUN" and kind_there is None)
+                if (window_start <= at < pron.i and person
+                        and who.speaker.lower() not in _MALE | _FEMALE
                         and (not gender or self.gender.get(who.speaker, gender) == gender)):
                     return Speaker(who.speaker, pron.text, who.anonymous, who.context)
         return Speaker(pron.text, pron.text, False, "")

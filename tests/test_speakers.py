@@ -116,6 +116,9 @@ def test_a_pronoun_with_no_known_person_before_it_is_the_last_speaker(nlp) -> No
     text = ("Back home, Delgado said he respected the veterans who disagreed. "
             "“We all paid for our opinions,” he said.")
     assert speakers(nlp, text)[-1] == ("Delgado", "he")
+    # ... but never a body: a ministry is not "he"
+    text = "The ministry said the talks had failed. “We will try again,” he added."
+    assert speakers(nlp, text)[-1] == ("he", "he")
     # ... within two sentences, and of the pronoun's gender when it is known
     text = ("Maria Ortiz said the plan had failed. The vote was postponed. Nobody came. "
             "“It is over,” he said.")
@@ -199,6 +202,17 @@ def test_strip_title(words: list[str], expected: list[str]) -> None:
 def test_person_name_ignores_bodies_named_after_people(nlp) -> None:
     doc = nlp("The Calder administration said no.")
     assert person_name(doc[0:3]) is None
+
+
+@pytest.mark.parametrize("text, expected", [
+    # lowercase particles stay inside a name the tagger did not tag
+    ("“The plan failed,” said Dries da Sabri, a spokesperson.", ("Dries da Sabri", "Dries da Sabri")),
+    # a plural noun with words of its own is not the surname it spells
+    ("Senator Jim Banks criticised lenders. Banks in Ohio said the rule would raise costs.",
+     ("Banks", "Banks")),
+])
+def test_names_with_particles_and_nouns_that_spell_surnames(nlp, text: str, expected) -> None:
+    assert speakers(nlp, text)[-1] == expected
 
 
 def test_a_body_after_a_curly_possessive_is_not_a_person(nlp) -> None:

@@ -38,6 +38,7 @@ _BODY_NOUNS = {
     "administration", "government", "campaign", "committee", "agency", "department", "ministry",
     "office", "group", "organization", "organisation", "company", "party", "panel", "council",
     "commission", "court", "newspaper", "paper", "network", "board", "team", "union", "coalition",
+    "delegation", "embassy", "mission",
 }
 _MAX_CONTEXT_TOKENS = 30
 
@@ -544,11 +545,17 @@ class SpeakerResolver:
             # told"): the last speaker in the window, as a reader would take it.
             for at, who in reversed(self.history):
                 head, kind_there = self.doc[at], self._kind(self.doc[at])
-                # a name (the tagger often calls an unknown surname an organisation) or a role
-                # noun ("a platoon leader"), never a body or a place ("the ministry", "Kyiv")
-                person = kind_there == "person" or head.lower_ in _MALE | _FEMALE or (
-                    head.pos_ == "PROPN" and head.ent_type_ not in ("GPE", "NORP")) or (
-                    head.pos_ == "NOUN" and kind_there is None)
+                # a person, a role noun ("a platoon leader"), or a name the tagger took for an
+                # organisation: a lone surname ("Delgado") or one with a title ("Representative
+                # Nolan Fairbanks"); never a body or a place ("the ministry", "The Pentagon",
+                # "NATO", "Human Rights Watch", "Kyiv", "Russia's delegation")
+                span = mention_span(head)
+                name_like = (head.pos_ == "PROPN" and head.ent_type_ not in ("GPE", "NORP")
+                             and not head.is_upper and span[0].lower_ != "the"
+                             and (len(span) == 1 or any(t.lower_.rstrip(".") in titles()
+                                                        for t in span)))
+                person = (kind_there == "person" or head.lower_ in _MALE | _FEMALE or name_like
+                          or (head.pos_ == "NOUN" and kind_there is None))
                 if (window_start <= at < pron.i and person
                         and who.speaker.lower() not in _MALE | _FEMALE
                         and (not gender or self.gender.get(who.speaker, gender) == gender)):

@@ -229,13 +229,6 @@ def written_words(tokens: Iterable[Token]) -> list[str]:
     return [w.strip("-") for w in out if w.strip("-")]
 
 
-def _inner_hyphen(tok: Token) -> bool:
-    """A hyphen inside a word ("Ruiz-Tagle"): no space on either side, letters around it."""
-    doc = tok.doc
-    return (0 < tok.i < len(doc) - 1 and not doc[tok.i - 1].whitespace_ and not tok.whitespace_
-            and doc[tok.i - 1].is_alpha and doc[tok.i + 1].is_alpha)
-
-
 def name_keys(words: list[str]) -> set[str]:
     """Lookup keys of a name: its last word and, for "Mbeki-Walsh", the last part ("walsh")."""
     last = words[-1].lower()
@@ -295,7 +288,7 @@ def person_name(span: Span) -> str | None:
     # nouns after "China’s"
     props = [t for t in span if (t.pos_ == "PROPN" and (t.text[:1].isupper() or t.lower_ in _PARTICLES)
                                  and not t.ent_type_ in ("ORG", "GPE", "NORP"))
-             or (t.text == "-" and _inner_hyphen(t))]
+             or t.text == "-"]  # kept only inside a word: written_words drops a hanging one
     if (props and span.root.pos_ == "PROPN" and span.root.text[:1].isupper()
             and span.root.ent_type_ in ("", "PERSON")):
         words = strip_title(written_words(props))
@@ -519,6 +512,21 @@ class SpeakerResolver:
                 return who
         return None
 
+    def _speaks_as_person(self, head: Token) -> bool:
+        """Whether a resolved speaker's head can be a he/she: a person, a role noun ("a platoon
+        leader"), or a name the tagger took for an organisation, alone ("Delgado") or with a
+        title ("Representative Nolan Fairbanks"); never a body or a place ("the ministry",
+        "The Pentagon", "NATO", "Human Rights Watch", "Kyiv", "Russia's delegation")."""
+        kind = self._kind(head)
+        if kind == "person" or head.lower_ in _MALE | _FEMALE:
+            return True
+        if head.pos_ == "NOUN":
+            return kind is None
+        span = mention_span(head)
+        return (head.pos_ == "PROPN" and head.ent_type_ not in ("GPE", "NORP")
+                and not head.is_upper and span[0].lower_ != "the"
+                and (len(span) == 1 or any(t.lower_.rstrip(".") in titles() for t in span)))
+
     def _pronoun(self, pron: Token) -> Speaker:
         """Resolve he/she/it/they to the nearest earlier fitting mention, subjects first."""
         low = pron.lower_
@@ -544,21 +552,9 @@ class SpeakerResolver:
             # No mention the tagger knows as a person ("his call sign, Bereza, said ... he
             # told"): the last speaker in the window, as a reader would take it.
             for at, who in reversed(self.history):
-                head, kind_there = self.doc[at], self._kind(self.doc[at])
-                # a person, a role noun ("a platoon leader"), or a name the tagger took for an
-                # organisation: a lone surname ("Delgado") or one with a title ("Representative
-                # Nolan Fairbanks"); never a body or a place ("the ministry", "The Pentagon",
-                # "NATO", "Human Rights Watch", "Kyiv", "Russia's delegation")
-                span = mention_span(head)
-                name_like = (head.pos_ == "PROPN" and head.ent_type_ not in ("GPE", "NORP")
-                             and not head.is_upper and span[0].lower_ != "the"
-                             and (len(span) == 1 or any(t.lower_.rstrip(".") in titles()
-                                                        for t in span)))
-                person = (kind_there == "person" or head.lower_ in _MALE | _FEMALE or name_like
-                          or (head.pos_ == "NOUN" and kind_there is None))
-                if (window_start <= at < pron.i and person
-                        and who.speaker.lower() not in _MALE | _FEMALE
-                        and (not gender or self.gender.get(who.speaker, gender) == gender)):
+                if (window_start <= at < pron.i and who.speaker.lower() not in _MALE | _FEMALE
+                        and (not gender or self.gender.get(who.speaker, gender) == gender)
+                        and self._speaks_as_person(self.doc[at])):
                     return Speaker(who.speaker, pron.text, who.anonymous, who.context)
         return Speaker(pron.text, pron.text, False, "")
 

@@ -107,7 +107,9 @@ if not shares.empty:
                "that side for such voices.")
     widgets.chart(charts.net_stance_authors_vs_model(shares), "net_stance_authors_vs_model",
                   "mdl_net")
-    st.caption(model_card.largest_share_gap(shares))
+    gap = model_card.largest_share_gap(shares)
+    if gap:  # None when no type has enough quotes or a gap worth naming
+        st.caption(gap)
     with st.expander("The shares behind it"):
         percent = st.column_config.NumberColumn(format="percent")
         st.dataframe(shares, hide_index=True, width="stretch",

@@ -124,11 +124,14 @@ def speaker_head(cue: Token) -> Token | None:
 
 
 def find_speaker(cue: Token, inside: list[int]) -> Token | None:
-    """`speaker_head`, unless it lies inside a quotation (a misparse): then the noun or pronoun
-    right next to the cue ("..., Trump said" / "said Trump")."""
+    """`speaker_head`, unless it lies inside a quotation or in another paragraph (a misparse,
+    such as a headline taken for the subject): then the noun or pronoun right next to the cue
+    ("..., Trump said" / "said Trump")."""
     head = speaker_head(cue)
     if head is not None and inside[head.i] < 0:
-        return head
+        lo, hi = sorted((head.idx, cue.idx))
+        if "\n" not in cue.doc.text[lo:hi]:
+            return head
     doc = cue.doc
     for i in (cue.i - 1, cue.i + 1):
         if 0 <= i < len(doc) and inside[i] < 0 and doc[i].pos_ in ("PROPN", "PRON", "NOUN"):
@@ -328,6 +331,7 @@ class SpeakerResolver:
         self.surnames: set[str] = set()  # names seen alone after a title
         self.gender: dict[str, str] = {}
         self.contexts: dict[str, str] = {}
+        self.titled: dict[str, list[str]] = {}  # person -> their mentions with words before the name
         self.history: list[tuple[int, Speaker]] = []  # speakers resolved so far, by position
         self._cands: list[_Cand] | None = None
         for ent in doc.ents:
@@ -405,8 +409,12 @@ class SpeakerResolver:
         return " ".join(pick[1])
 
     def context(self, speaker: str) -> str:
-        """The fullest description of the speaker seen in the article."""
-        return self.contexts.get(speaker, "")
+        """The fullest description of the speaker seen in the article, after the other words
+        the article puts before their name ("Senator Roy Kessling ... said Kessling, a former
+        Marine officer" -> "Senator Roy Kessling | a former Marine officer")."""
+        desc = self.contexts.get(speaker, "")
+        titled = [t for t in self.titled.get(speaker, []) if t not in desc]
+        return " | ".join([*titled, desc] if desc else titled)
 
     def _note(self, who: Speaker, desc: str) -> Speaker:
         if len(desc) > len(self.contexts.get(who.speaker, "")):
@@ -482,6 +490,9 @@ class SpeakerResolver:
                 desc = _description(root, self.inside)
                 if len(desc) > len(self.contexts.get(canonical, "")):
                     self.contexts[canonical] = desc
+                span = mention_span(root)
+                if len(span) > len(words) and span.text not in self.titled.get(canonical, []):
+                    self.titled.setdefault(canonical, []).append(span.text)
 
     def _is_anonymous(self, span: Span, head: Token, desc: str) -> bool:
         low = desc.lower()

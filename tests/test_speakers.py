@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from analysis.actors import actor_type_of
 from analysis.nlp import load_nlp
 from analysis.quotes import find_attributions
 from analysis.speakers import person_name, strip_title
@@ -220,3 +221,17 @@ def test_a_body_after_a_curly_possessive_is_not_a_person(nlp) -> None:
     # the tagger reads "foreign ministry" as proper nouns after "China’s"
     assert speakers(nlp, "China’s foreign ministry said the vote was “a serious interference”.") == [
         ("China’s foreign ministry", "China’s foreign ministry")]
+
+
+def test_context_holds_the_title_the_article_gives_the_person_elsewhere(nlp) -> None:
+    text = ("Senator Roy Kessling defended the plan on Tuesday. "
+            "“Treaties don’t stop tanks,” said Kessling, a former Marine infantry officer.")
+    (att,) = [a for a in find_attributions(nlp(text)) if a.kind == "direct"]
+    assert att.speaker == "Roy Kessling"
+    assert att.speaker_context.startswith("Senator Roy Kessling | ")
+    assert actor_type_of(att.speaker, att.speaker_mention, att.speaker_context) == "congressional"
+
+
+def test_a_headline_is_never_the_subject_of_the_next_paragraphs_cue(nlp) -> None:
+    text = "Mines policy\n\n“The decision is final,” State Department spokesperson Jonah Reyes said."
+    assert speakers(nlp, text) == [("Jonah Reyes", "State Department spokesperson Jonah Reyes")]

@@ -16,6 +16,8 @@ no other tier matches anywhere.
 
 from __future__ import annotations
 
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
@@ -160,10 +162,13 @@ def without_past_roles(text: str) -> str:
     return _PAST_ROLE.sub(" ", text)
 
 
-def actor_type_of(
+def named_actor_type(
     speaker: str | None, mention: str | None, context: str, gazetteer: Gazetteer | None = None
-) -> str:
-    """Actor type from a speaker's name, the words used for them, and their description."""
+) -> str | None:
+    """The actor type the speaker's name, mention or description names; None when none does.
+
+    A role they held before ("the former senator") and nothing current names "other".
+    """
     name_part = " | ".join(s for s in (speaker, mention) if s)
     if gazetteer is not None:  # a person's own rules see every word, "retired" ones included
         for text in (name_part, context):
@@ -181,9 +186,69 @@ def actor_type_of(
                 found = table.first_match(text)
                 if found:
                     return found
-    return "other"
+    # "a retired Army engineer" says this person holds no role now: that is evidence too
+    if _PAST_ROLE.search(name_part) or _PAST_ROLE.search(context):
+        return "other"
+    return None
+
+
+def actor_type_of(
+    speaker: str | None, mention: str | None, context: str, gazetteer: Gazetteer | None = None
+) -> str:
+    """Actor type from a speaker's name, the words used for them, and their description."""
+    return named_actor_type(speaker, mention, context, gazetteer) or "other"
 
 
 def actor_type(att: Attribution, gazetteer: Gazetteer | None = None) -> str:
     """Actor type of an attribution's speaker (see module docstring for the order of evidence)."""
     return actor_type_of(att.speaker, att.speaker_mention, att.speaker_context, gazetteer)
+
+
+@dataclass(frozen=True)
+class SpeakerMention:
+    """One quote's speaker as typing across articles needs it."""
+
+    speaker: str | None
+    article_id: str
+    anonymous: bool
+    named_type: str | None  # `named_actor_type` of this quote's own words; None when they name none
+
+
+def _full_name(speaker: str | None) -> bool:
+    """A given name and a surname at least ("Jonah Reyes", "Dries da Sabri"), not "the ministry"."""
+    words = (speaker or "").split()
+    return len(words) >= 2 and words[0][:1].isupper() and words[-1][:1].isupper()
+
+
+def speaker_types(mentions: Iterable[SpeakerMention]) -> dict[str, str]:
+    """For each named person, the actor type most of their articles give them.
+
+    Only full names count (two words or more, not anonymous): "Reyes" or "the ministry" may be
+    different speakers in different articles. Ties go to the type more of their quotes carry,
+    then to the earlier type in `ACTOR_TYPES`.
+    """
+    articles: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+    quotes: Counter[tuple[str, str]] = Counter()
+    for m in mentions:
+        if m.named_type and not m.anonymous and _full_name(m.speaker):
+            articles[m.speaker][m.named_type].add(m.article_id)
+            quotes[m.speaker, m.named_type] += 1
+    return {
+        speaker: min(by_type, key=lambda t: (-len(by_type[t]), -quotes[speaker, t], ACTOR_TYPES.index(t)))
+        for speaker, by_type in articles.items()
+    }
+
+
+def types_across_articles(mentions: Sequence[SpeakerMention]) -> list[str]:
+    """Each quote's actor type: what its own article says of the speaker, or else what the
+    speaker's other articles say, or else "other".
+
+    A spokesperson introduced as "State Department spokesperson Jonah Reyes" in one article and
+    as "Reyes, a spokesperson" in the next is the same executive voice in both; typed article by
+    article, the second is "other" and the person shows up under two types.
+    """
+    known = speaker_types(mentions)
+    return [
+        m.named_type or (None if m.anonymous else known.get(m.speaker or "")) or "other"
+        for m in mentions
+    ]

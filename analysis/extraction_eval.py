@@ -146,17 +146,18 @@ def _extract(paths: list[Path]) -> list[dict]:
     from analysis.actors import load_gazetteer  # heavy imports only when run
     from analysis.ingest import read_paths
     from analysis.nlp import load_nlp
-    from analysis.pipeline import extract_quotes
+    from analysis.pipeline import extract_quotes, typed_across_articles
 
     articles = []
     for path, result in read_paths(paths):
         articles.extend(result.articles)
         for err in result.errors:
             print(f"skipped {err.path}: {err.reason}", file=sys.stderr)
-    out = []
-    for _, quotes in extract_quotes(articles, load_nlp(), gazetteer=load_gazetteer()):
-        out += [q.to_json() for q in quotes]
-    return out
+    gazetteer = load_gazetteer()
+    quotes = [q for _, article_quotes in extract_quotes(articles, load_nlp(), gazetteer=gazetteer)
+              for q in article_quotes]
+    # actor types as the store keeps them: read across all the given articles
+    return [q.to_json() for q in typed_across_articles(quotes, gazetteer)]
 
 
 def format_report(result: dict, text_by_doc: dict[str, str] | None = None) -> str:

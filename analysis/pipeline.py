@@ -18,11 +18,19 @@ import duckdb
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from analysis.actors import Gazetteer, actor_type
+from analysis.actors import (
+    Gazetteer,
+    SpeakerMention,
+    actor_type,
+    compile_phrases,
+    named_actor_type,
+    types_across_articles,
+)
 from analysis.errors import IngestError
 from analysis.ingest import ArticleMeta, read_paths
 from analysis.quotes import find_attributions
 from analysis.records import Article, Quote, StanceScore
+from analysis.review import retype_stored_quotes
 from analysis.stance.context import QuoteSpan, StanceScorer, score_in_context
 from analysis.store import article_exists, record_model, save_article
 from analysis.store.annotations import merged_speakers
@@ -91,6 +99,18 @@ def quotes_of(doc: Doc, article: Article, gazetteer: Gazetteer | None) -> list[Q
     ]
 
 
+def typed_across_articles(quotes: Sequence[Quote], gazetteer: Gazetteer | None) -> list[Quote]:
+    """The quotes with actor types read across all their articles, as the store keeps them
+    (`actors.types_across_articles`): a speaker whose article names no role takes the type
+    their other articles give them."""
+    mentions = [
+        SpeakerMention(q.speaker, q.article_id or q.doc_id, q.anonymous,
+                       named_actor_type(q.speaker, q.speaker_mention, q.speaker_context, gazetteer))
+        for q in quotes
+    ]
+    return [replace(q, actor_type=t) for q, t in zip(quotes, types_across_articles(mentions))]
+
+
 def score_batch(
     batch: list[tuple[Article, list[Quote]]],
     scorer: StanceScorer | None,
@@ -137,6 +157,8 @@ class IngestSummary:
     articles_added: int = 0
     duplicates: int = 0
     quotes_added: int = 0
+    # stored quotes (old or new) whose actor type changed once the new articles were seen
+    quotes_retyped: int = 0
     errors: list[IngestError] = field(default_factory=list)
     per_file: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -202,6 +224,10 @@ def ingest_paths(
             progress(done, total, article.title or article.doc_id)
         if file_progress:
             file_progress(file_done[path], file_totals[path], path)
+    if summary.quotes_added:
+        # a person's role named in a new article also types their quotes in older ones
+        summary.quotes_retyped = retype_stored_quotes(
+            con, gazetteer if gazetteer is not None else compile_phrases([]))
     return summary
 
 

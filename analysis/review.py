@@ -17,12 +17,21 @@ from typing import Any
 
 import duckdb
 
-from analysis.actors import DEFAULT_GAZETTEER, Gazetteer, actor_type_of, load_gazetteer
+from analysis.actors import (
+    DEFAULT_GAZETTEER,
+    Gazetteer,
+    SpeakerMention,
+    load_gazetteer,
+    named_actor_type,
+    types_across_articles,
+)
 from analysis.errors import StanceError
 from analysis.records import ACTOR_TYPES
 from analysis.store import update_stances
+from analysis.store.annotations import merged_speakers
 from analysis.stance.context import QuoteSpan, score_in_context
 from analysis.store.review import (
+    SpeakerDescription,
     StoredQuote,
     article_texts,
     articles_quoting,
@@ -62,14 +71,32 @@ def add_gazetteer_entry(pattern: str, actor_type: str, note: str = "", path: Pat
         raise
 
 
+def _named_type(row: SpeakerDescription, gazetteer: Gazetteer) -> str | None:
+    """The type a stored quote's own article gives its speaker (`actors.named_actor_type`)."""
+    named = named_actor_type(row.speaker, row.mention, row.context or "", gazetteer)
+    if named is None and row.context is None and row.actor_type != "other":
+        return row.actor_type  # typed at ingest from a description this older store did not keep
+    return named
+
+
 def retype_stored_quotes(con: duckdb.DuckDBPyConnection, gazetteer: Gazetteer | None = None) -> int:
-    """Recompute every stored quote's predicted actor type; returns how many changed."""
+    """Recompute every stored quote's predicted actor type; returns how many changed.
+
+    A quote whose own article names no role for its speaker takes the type the speaker's other
+    articles give them (`actors.types_across_articles`), a merged speaker counting as the name
+    it is merged into. Ingest runs this after storing new articles, so the order articles
+    arrive in does not matter.
+    """
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
-    changed = []
-    for qid, speaker, mention, context, old in speaker_descriptions(con):
-        new = actor_type_of(speaker, mention, context or "", gazetteer)
-        if new != old:
-            changed.append((qid, new))
+    rows = speaker_descriptions(con)
+    merges = merged_speakers(con)
+    mentions = [
+        SpeakerMention(merges.get(r.speaker or "", r.speaker), r.article_id, r.anonymous,
+                       _named_type(r, gazetteer))
+        for r in rows
+    ]
+    changed = [(r.quote_id, new) for r, new in zip(rows, types_across_articles(mentions))
+               if new != r.actor_type]
     return update_actor_types(con, changed)
 
 
@@ -113,6 +140,14 @@ MAX_QUOTES_AFTER_A_CORRECTION = 5000  # more than this waits for `python -m anal
 def regroups(corrections: Iterable[tuple[str, str, str]]) -> bool:
     """Whether any of these (scope, field, target) corrections can regroup a remark."""
     return any((scope, field) in REGROUPING for scope, field, _ in corrections)
+
+
+def retype_after_merges(con: duckdb.DuckDBPyConnection, corrections: Iterable[tuple[str, str, str]]) -> int:
+    """Re-type stored quotes when (scope, field, target) corrections merged or unmerged speakers:
+    types read across articles follow the merged name. Returns how many quotes changed."""
+    if not any((scope, field) == ("speaker", "merge_into") for scope, field, _ in corrections):
+        return 0
+    return retype_stored_quotes(con)
 
 
 def rescore_after_corrections(

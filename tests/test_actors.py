@@ -6,7 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from analysis.actors import actor_type, actor_type_of, load_gazetteer
+from analysis.actors import (
+    SpeakerMention,
+    actor_type,
+    actor_type_of,
+    load_gazetteer,
+    named_actor_type,
+    speaker_types,
+    types_across_articles,
+)
 from analysis.errors import StanceError
 from analysis.records import Attribution
 
@@ -116,3 +124,50 @@ def test_shipped_gazetteer_loads():
 )
 def test_phrase_matching_on_word_boundaries(text, expected):
     assert actor_type_of(None, None, text) == expected
+
+
+def test_named_actor_type_says_when_the_words_name_no_role() -> None:
+    assert named_actor_type("Jo Reyes", "Reyes", "Reyes, a spokesperson") is None
+    assert named_actor_type("Jo Reyes", "Jo Reyes", "State Department spokesperson Jo Reyes") == "executive"
+    # a role held before, and none now, is evidence of "other"
+    assert named_actor_type("Tim Ash", "Tim Ash", "Tim Ash, a retired Army engineer") == "other"
+    assert actor_type_of("Jo Reyes", "Reyes", "Reyes, a spokesperson") == "other"
+
+
+def mention(speaker: str, article: str, named: str | None, anonymous: bool = False) -> SpeakerMention:
+    return SpeakerMention(speaker, article, anonymous, named)
+
+
+def test_a_speaker_without_a_role_in_one_article_takes_the_role_their_other_articles_give() -> None:
+    mentions = [
+        mention("Jo Reyes", "a1", None),
+        mention("Jo Reyes", "a2", "executive"),
+        mention("Jo Reyes", "a2", "executive"),
+        mention("Kim Lee", "a1", None),  # no article names a role: stays "other"
+        mention("Tim Ash", "a1", "other"),  # "a retired engineer": his own article's word wins
+        mention("Tim Ash", "a2", "military"),
+    ]
+    assert types_across_articles(mentions) == ["executive", "executive", "executive", "other", "other",
+                                               "military"]
+
+
+@pytest.mark.parametrize("speaker, anonymous", [
+    ("Reyes", False),  # a surname alone may be someone else elsewhere
+    ("the ministry", False),
+    ("anonymous senior official", True),
+])
+def test_only_full_names_take_types_from_other_articles(speaker: str, anonymous: bool) -> None:
+    mentions = [mention(speaker, "a1", None, anonymous), mention(speaker, "a2", "executive", anonymous)]
+    assert types_across_articles(mentions)[0] == "other"
+
+
+def test_a_speakers_type_is_the_one_most_of_their_articles_give() -> None:
+    # articles count, not quotes: one article quoting her five times is one article
+    many_quotes = [mention("Ada Voss", "a1", "military")] * 5
+    assert speaker_types(many_quotes + [mention("Ada Voss", "a2", "expert"),
+                                        mention("Ada Voss", "a3", "expert")]) == {"Ada Voss": "expert"}
+    # equal articles: more quotes win, then the order of ACTOR_TYPES
+    assert speaker_types([mention("Ada Voss", "a1", "expert"), mention("Ada Voss", "a1", "expert"),
+                          mention("Ada Voss", "a2", "military")]) == {"Ada Voss": "expert"}
+    assert speaker_types([mention("Ada Voss", "a1", "expert"),
+                          mention("Ada Voss", "a2", "military")]) == {"Ada Voss": "military"}

@@ -66,3 +66,23 @@ def test_a_scoring_error_reaches_the_caller(nlp) -> None:
 def test_without_a_scorer_stance_stays_empty(nlp) -> None:
     out = list(extract_quotes([_article(1)], nlp))
     assert out[0][1] and all(q.stance is None for q in out[0][1])
+
+
+def test_a_role_named_in_a_later_article_types_the_speakers_earlier_quotes(nlp, tmp_path) -> None:
+    from analysis.actors import compile_phrases
+    from analysis.pipeline import ingest_paths
+    from analysis.store import connect
+
+    first = tmp_path / "first.txt"
+    first.write_text('Allies briefed\n\n"Our partners were told in advance," said Jonah Reyes, a spokesperson.',
+                     encoding="utf-8")
+    second = tmp_path / "second.txt"
+    second.write_text('Mines policy\n\n"The decision is final," State Department spokesperson Jonah Reyes said.',
+                      encoding="utf-8")
+    con = connect(":memory:")
+    no_gazetteer = compile_phrases([])
+    ingest_paths(con, [first], nlp, gazetteer=no_gazetteer)
+    assert con.execute("SELECT actor_type FROM quotes").fetchall() == [("other",)]
+    summary = ingest_paths(con, [second], nlp, gazetteer=no_gazetteer)
+    assert summary.quotes_retyped == 1
+    assert con.execute("SELECT DISTINCT actor_type FROM quotes").fetchall() == [("executive",)]

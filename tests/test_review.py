@@ -11,7 +11,7 @@ from analysis.records import Article, Quote
 from analysis.review import add_gazetteer_entry, retrain_from_corrections, retype_stored_quotes
 from analysis.actors import load_gazetteer
 from analysis.store import connect, save_article
-from analysis.store.annotations import correct_quote
+from analysis.store.annotations import correct_quote, set_speaker_rule
 from analysis.store.review import review_queue, stance_corrections
 
 
@@ -109,3 +109,62 @@ def test_sentence_window_trims_to_the_quotes_sentence(context, quote, expected):
 
     start = context.index(quote)
     assert sentence_window(context, start, start + len(quote)) == expected
+
+
+def store_of_articles(spec):
+    """spec: {doc_id: [(text, speaker, context, actor)]} -> (connection, {doc_id: [quote ids]})."""
+    con = connect(":memory:")
+    ids = {}
+    for doc_id, rows in spec.items():
+        text = "\n".join(t for t, *_ in rows)
+        article = Article(doc_id=doc_id, text=text, title=doc_id, issue="Banning cluster munitions")
+        quotes, pos = [], 0
+        for t, speaker, context, actor in rows:
+            quotes.append(Quote(doc_id, t, ((pos, pos + len(t)),), "direct", "said", speaker, speaker, actor,
+                                False, "neutral", 0.2, 0.2, 0.6, "m1", article_id=article.article_id,
+                                speaker_context=context))
+            pos += len(t) + 1
+        save_article(con, article, quotes)
+        ids[doc_id] = [q.quote_id for q in quotes]
+    return con, ids
+
+
+def stored_types(con) -> dict[str, str]:
+    return dict(con.execute("SELECT id, actor_type FROM quotes").fetchall())
+
+
+def test_retyping_gives_a_speaker_the_role_another_article_names(tmp_path):
+    con, ids = store_of_articles({
+        "a": [("Allies were told.", "Jo Reyes", "Reyes, a spokesperson", "other")],
+        "b": [("We stand firm.", "Jo Reyes", "State Department spokesperson Jo Reyes", "executive"),
+              ("No comment.", "Reyes", "Reyes, a spokesperson", "other")],  # a surname alone: not shared
+    })
+    assert retype_stored_quotes(con, load_gazetteer(tmp_path / "none.csv")) == 1
+    types = stored_types(con)
+    assert types[ids["a"][0]] == "executive"
+    assert types[ids["b"][1]] == "other"
+    # a speaker merged into another counts as that other
+    set_speaker_rule(con, "Reyes", "merge_into", "Jo Reyes")
+    assert retype_stored_quotes(con, load_gazetteer(tmp_path / "none.csv")) == 1
+    assert stored_types(con)[ids["b"][1]] == "executive"
+
+
+def test_retyping_keeps_types_an_older_store_gave_without_keeping_the_description(tmp_path):
+    con, ids = store_of_articles({"a": [("We object.", "Lin Moss", None, "humanitarian"),
+                                        ("Fine.", "Al Roe", None, "other")]})
+    assert retype_stored_quotes(con, load_gazetteer(tmp_path / "none.csv")) == 0
+    assert sorted(stored_types(con).values()) == ["humanitarian", "other"]
+
+
+def test_a_merge_retypes_the_merged_speakers_quotes(tmp_path, monkeypatch):
+    from analysis import review
+
+    monkeypatch.setattr(review, "load_gazetteer", lambda: load_gazetteer(tmp_path / "none.csv"))
+    con, ids = store_of_articles({
+        "a": [("We stand firm.", "Jo Reyes", "State Department spokesperson Jo Reyes", "executive")],
+        "b": [("No comment.", "J. Reyes", "Reyes, a spokesperson", "other")],
+    })
+    assert review.retype_after_merges(con, [("quote", "stance", ids["a"][0])]) == 0
+    set_speaker_rule(con, "J. Reyes", "merge_into", "Jo Reyes")
+    assert review.retype_after_merges(con, [("speaker", "merge_into", "J. Reyes")]) == 1
+    assert stored_types(con)[ids["b"][0]] == "executive"

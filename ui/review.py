@@ -17,7 +17,7 @@ from analysis.charts import STANCE_COLORS
 from analysis.errors import StanceError
 from analysis.records import ACTOR_TYPES, STANCES
 from analysis.pipeline import DEFAULT_ISSUE
-from analysis.review import regroups, rescore_after_corrections, sentence_window
+from analysis.review import regroups, rescore_after_corrections, retype_after_merges, sentence_window
 from analysis.store.annotations import correct_quote, set_speaker_rule, undo_last
 from ui import data, writes
 
@@ -50,6 +50,12 @@ def rescore_message(corrections: list[tuple[str, str, str]]) -> str:
     (`analysis.stance.context`); returns a sentence for the person, empty when nothing changed."""
     if not regroups(corrections):
         return ""
+    try:
+        retype_after_merges(writes.connection(), corrections)
+    except StanceError as exc:
+        return f"Their quotes were not re-typed: {exc}"
+    finally:
+        writes.done()
     scorer, _ = data.stance_scorer()
     if scorer is None:
         return ""

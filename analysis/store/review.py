@@ -62,11 +62,26 @@ def stance_corrections(con: duckdb.DuckDBPyConnection, default_issue: str) -> li
     return [tuple(r) for r in rows]
 
 
-def speaker_descriptions(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str | None, str | None, str | None, str]]:
-    """(quote id, speaker, mention, speaker context, stored actor type) of every quote."""
-    return con.cursor().execute(
-        "SELECT id, speaker, speaker_mention, speaker_context, actor_type FROM quotes ORDER BY id"
+@dataclass(frozen=True)
+class SpeakerDescription:
+    """What a stored quote says of its speaker, for re-typing."""
+
+    quote_id: str
+    article_id: str
+    speaker: str | None  # as extracted, before any merge
+    mention: str | None
+    context: str | None  # None in stores written before descriptions were kept
+    anonymous: bool
+    actor_type: str  # the stored prediction
+
+
+def speaker_descriptions(con: duckdb.DuckDBPyConnection) -> list[SpeakerDescription]:
+    """Every stored quote's speaker and how its article describes them."""
+    rows = con.cursor().execute(
+        "SELECT id, article_id, speaker, speaker_mention, speaker_context, anonymous,"
+        " actor_type FROM quotes ORDER BY id"
     ).fetchall()
+    return [SpeakerDescription(*row) for row in rows]
 
 
 def update_actor_types(con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[str, str]]) -> int:

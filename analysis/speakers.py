@@ -123,6 +123,9 @@ def speaker_head(cue: Token) -> Token | None:
     return None
 
 
+_WHEN = frozenset({"DATE", "TIME"})
+
+
 def find_speaker(cue: Token, inside: list[int]) -> Token | None:
     """`speaker_head`, unless it lies inside a quotation or in another paragraph (a misparse,
     such as a headline taken for the subject): then the noun or pronoun right next to the cue
@@ -134,7 +137,8 @@ def find_speaker(cue: Token, inside: list[int]) -> Token | None:
             return head
     doc = cue.doc
     for i in (cue.i - 1, cue.i + 1):
-        if 0 <= i < len(doc) and inside[i] < 0 and doc[i].pos_ in ("PROPN", "PRON", "NOUN"):
+        if (0 <= i < len(doc) and inside[i] < 0 and doc[i].pos_ in ("PROPN", "PRON", "NOUN")
+                and doc[i].ent_type_ not in _WHEN):  # "The Senate on Wednesday rejected"
             return _np_head(doc[i])
     return None
 

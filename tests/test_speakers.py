@@ -235,3 +235,9 @@ def test_context_holds_the_title_the_article_gives_the_person_elsewhere(nlp) -> 
 def test_a_headline_is_never_the_subject_of_the_next_paragraphs_cue(nlp) -> None:
     text = "Mines policy\n\n“The decision is final,” State Department spokesperson Jonah Reyes said."
     assert speakers(nlp, text) == [("Jonah Reyes", "State Department spokesperson Jonah Reyes")]
+
+
+def test_a_date_next_to_the_cue_is_never_the_speaker(nlp) -> None:
+    text = ("Senate Turns Back Bid to Block Arms Sale to Saudi Arabia\n\nThe Senate on Wednesday rejected "
+            "a resolution that would have blocked the sale, clearing the way for the deal.")
+    assert all(speaker != "Wednesday" for speaker, _ in speakers(nlp, text))

@@ -14,8 +14,8 @@ from analysis.store.queries import QUOTE_SORTS
 from ui import article, data, filters, widgets
 
 PAGE_SIZE = 100
-COLUMNS = ["published", "outlet", "speaker", "actor_type", "stance", "confidence", "cue",
-           "quote"]
+# the quote early, where a reader looks first and the table is not cut off; who said it before it
+COLUMNS = ["published", "speaker", "actor_type", "quote", "stance", "confidence", "outlet", "cue"]
 
 f = widgets.page("Quotes", "💬")
 st.title("Quotes")
@@ -36,7 +36,11 @@ event = st.dataframe(
     on_select="rerun", selection_mode="single-row",
     column_config={
         "published": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+        "speaker": "Speaker",
         "actor_type": "Actor type",
+        "stance": "Stance",
+        "outlet": "Outlet",
+        "cue": "Cue",
         "confidence": st.column_config.ProgressColumn("Probability", min_value=0.0,
                                                       max_value=1.0, format="percent"),
         "quote": st.column_config.TextColumn("Quote", width="large"),

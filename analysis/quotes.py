@@ -333,13 +333,30 @@ def _headline_phrase(text: str, span: QuoteSpan) -> bool:
     ) < 4
 
 
+# Words a title keeps in lower case ("Expansion of Controls on Unmanned Aircraft System Components").
+_TITLE_SMALL_WORDS = frozenset(
+    "a an and at by for from in of on or the to with".split())
+_TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _title_phrase(text: str, span: QuoteSpan) -> bool:
+    """A quoted name or title, not speech: two to ten words, each capitalised but for small
+    ones, no sentence inside ("East Shield", "Area Denial Module", "Shared Service Act")."""
+    quoted = " ".join(text[s:e] for s, e in span.pieces).strip()
+    words = _TITLE_WORD.findall(quoted)
+    if not 2 <= len(words) <= 10 or re.search(r"[.!?;:]", quoted):
+        return False
+    return words[0][0].isupper() and all(
+        w[0].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words)
+
+
 def _link_direct(ctx: _Ctx, spans: list[QuoteSpan]) -> list[_Found]:
     """Group quote spans under their cue; quote-only sentences after an attribution continue it."""
     found: list[_Found] = []
     by_cue: dict[int, _Found] = {}
     last: _Found | None = None
     for span in spans:
-        if _headline_phrase(ctx.text, span):
+        if _headline_phrase(ctx.text, span) or _title_phrase(ctx.text, span):
             continue
         cue = (
             _governing_cue(ctx, span)

@@ -191,3 +191,21 @@ def test_cue_verbs_map_every_form_to_its_lemma() -> None:
     pairs = cue_lemmas()
     assert list(pairs) == sorted(pairs)
     assert dict(pairs) == {form: lemma for form, (_, lemma) in cue_forms().items()}
+
+
+@pytest.mark.parametrize("text", [
+    "The work falls under the \u201cEast Shield\u201d fortification programme, which also includes anti-tank ditches.",
+    "The rule, titled \"Expansion of Controls on Unmanned Aircraft System Components,\" takes effect in 30 days.",
+    "The text of the resolution cites the state's role in the \"Mine-Free Fields\" partnership.",
+])
+def test_a_quoted_name_or_title_is_not_a_quote(nlp, text: str) -> None:
+    assert [a for a in find_attributions(nlp(text)) if a.kind == "direct"] == []
+
+
+@pytest.mark.parametrize("text", [
+    "\u201cAbsolutely,\u201d she said.",
+    "\u201cNever. Not once,\u201d Senator Ruth Calder said.",
+    "\u201cThe Army needs these mines,\u201d Senator Ruth Calder said.",
+])
+def test_short_or_capitalised_speech_is_still_a_quote(nlp, text: str) -> None:
+    assert [a.kind for a in find_attributions(nlp(text))] == ["direct"]

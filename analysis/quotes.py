@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Token
 
 from analysis.cues import cue_forms
 from analysis.records import Attribution, HasPieces, Span
-from analysis.speakers import SpeakerResolver, find_speaker
+from analysis.speakers import SpeakerResolver, find_speaker, paragraph_bounds
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -446,9 +446,9 @@ def _object_end(obj: Token) -> int:
 
 def _trim(doc: Doc, left: int, right: int, inside: list[int]) -> Span | None:
     """Character span of tokens [left, right] without edge punctuation; None if short or quoted."""
-    while left <= right and doc[left].is_punct:
+    while left <= right and (doc[left].is_punct or doc[left].is_space):
         left += 1
-    while right >= left and doc[right].is_punct:
+    while right >= left and (doc[right].is_punct or doc[right].is_space):
         right -= 1
     if right - left < 2 or any(inside[i] >= 0 for i in range(left, right + 1)):
         return None
@@ -476,10 +476,29 @@ def _indirect(doc: Doc, inside: list[int], used: set[int]) -> list[_Found]:
         if tok.lower_ != "according" and (tok.lower_ not in forms or tok.pos_ not in ("VERB", "AUX")):
             continue
         content = _indirect_content(doc, tok, inside)
+        if content is not None:
+            content = _in_paragraph(doc, content, tok)
         if content is None or find_speaker(tok, inside) is None:
             continue
         found.append(_Found(tok, "indirect", [content]))
     return found
+
+
+def _in_paragraph(doc: Doc, content: Span, cue: Token) -> Span | None:
+    """The part of `content` in the cue's paragraph (and the next one when the cue's ends in a
+    colon: "The governor added:"): a parse run across a line break (a headline read as the
+    subject's clause) is cut back to it. None when fewer than three words are left."""
+    text = doc.text
+    start, end = paragraph_bounds(text, cue.idx)
+    if end < len(text) and text[start:end].rstrip().endswith(":"):
+        end = paragraph_bounds(text, len(text) - len(text[end:].lstrip()))[1]
+    lo, hi = max(content[0], start), min(content[1], end)
+    piece = text[lo:hi]
+    stripped = piece.strip(" \t,;:—–-")
+    if len(stripped.split()) < 3:
+        return None
+    lo += piece.index(stripped)
+    return (lo, lo + len(stripped))
 
 
 def _cue_text(doc: Doc, cue: Token | None) -> str | None:

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+import re
 
 from spacy.attrs import POS
 from spacy.tokens import Doc, Span, Token
@@ -124,16 +125,50 @@ def speaker_head(cue: Token) -> Token | None:
 
 
 _WHEN = frozenset({"DATE", "TIME"})
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+
+
+_LINE_GOES_ON = frozenset("a an and at by for from in into of on or the to with".split())
+
+
+def _headline_end(text: str) -> int:
+    """Where the first line ends when it is a headline, else 0. It is one when a blank line
+    follows it, or when it ends without punctuation, not on a small word ("... in Geneva on"),
+    and the next line starts with a capital: a wrapped sentence goes on in lower case."""
+    end = text.find("\n")
+    if end <= 0:
+        return 0
+    line, rest = text[:end].rstrip(), text[end + 1 :]
+    if _BLANK_LINE.match(text, end):
+        return end
+    words = line.split()
+    if not words or not rest[:1].isupper() or line[-1] in ".,;:!?\"'”’—-":
+        return 0
+    return 0 if words[-1].lower() in _LINE_GOES_ON else end
+
+
+def paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
+    """[start, end) of the paragraph holding offset `pos`: a headline (`_headline_end`) is one,
+    and the rest is split at blank lines. A single line break splits nothing: wire copy wraps
+    its lines."""
+    first = _headline_end(text)
+    if pos < first:
+        return 0, first
+    start = first
+    for m in _BLANK_LINE.finditer(text, start, pos):
+        start = m.end()
+    m = _BLANK_LINE.search(text, pos)
+    return start, m.start() if m else len(text)
 
 
 def find_speaker(cue: Token, inside: list[int]) -> Token | None:
-    """`speaker_head`, unless it lies inside a quotation or in another paragraph (a misparse,
-    such as a headline taken for the subject): then the noun or pronoun right next to the cue
+    """`speaker_head`, unless it lies inside a quotation or in another paragraph
+    (`paragraph_bounds`; a misparse, such as a headline taken for the subject): then the noun or pronoun right next to the cue
     ("..., Trump said" / "said Trump")."""
     head = speaker_head(cue)
     if head is not None and inside[head.i] < 0:
-        lo, hi = sorted((head.idx, cue.idx))
-        if "\n" not in cue.doc.text[lo:hi]:
+        text = cue.doc.text
+        if paragraph_bounds(text, head.idx) == paragraph_bounds(text, cue.idx):
             return head
     doc = cue.doc
     for i in (cue.i - 1, cue.i + 1):

@@ -241,3 +241,31 @@ def test_a_date_next_to_the_cue_is_never_the_speaker(nlp) -> None:
     text = ("Senate Turns Back Bid to Block Arms Sale to Saudi Arabia\n\nThe Senate on Wednesday rejected "
             "a resolution that would have blocked the sale, clearing the way for the deal.")
     assert all(speaker != "Wednesday" for speaker, _ in speakers(nlp, text))
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # wire copy wraps its lines: a single line break is no paragraph break
+    ('Senator Roy Kessling, who chairs the panel,\nsaid the ban "would tie our hands in a real war."',
+     "Roy Kessling"),
+    ('Senator Roy Kessling, the Republican from Ohio who chairs the\narmed services panel, said: '
+     '"We will not back down on this."', "Roy Kessling"),
+    ('The foreign minister of Norway, speaking in Geneva on\nTuesday, said the treaty "remains the '
+     'cornerstone of our policy."', "foreign minister"),
+])
+def test_a_wrapped_line_keeps_its_speaker(nlp, text: str, speaker: str) -> None:
+    assert [s for s, _ in speakers(nlp, text)] == [speaker]
+
+
+@pytest.mark.parametrize("text, headline_end", [
+    ("Mines policy\n\nThe Senate voted.", 12),
+    ("Baltic states warn of response\nBRUSSELS (Wire) - The ministers met.", 30),
+    ("Senator Roy Kessling, who chairs the panel,\nsaid the ban would stay.", 0),
+    ("The minister, speaking in Geneva on\nTuesday, said the ban would stay.", 0),
+    ("The minister spoke\nto reporters.", 0),
+    ("One line only", 0),
+])
+def test_paragraph_bounds_split_off_a_headline_and_blank_lines(text: str, headline_end: int) -> None:
+    from analysis.speakers import paragraph_bounds
+
+    assert paragraph_bounds(text, 0) == ((0, headline_end) if headline_end else (0, len(text)))
+    assert paragraph_bounds("First para.\n\nSecond para.", 15) == (13, 25)

@@ -153,8 +153,16 @@ def builtin_lexicon() -> tuple[PhraseTable, PhraseTable, PhraseTable]:
 # so that a name ("the Former Yugoslav Republic") is read; "has served" is a role still held.
 _PAST_ROLE = re.compile(
     r"(?:\b(?:retired|former)|(?:^|(?<=\| ))(?:Retired|Former)|(?<!has )(?<!have )\bserved\s+"
-    r"(?:as|in|with))\s+.*?(?=[,;()]|\b(?:who|now|and|turned|became|then)\b|$)"
+    r"(?:as|in|with))\s+.*?(?=[,;()|]|\b(?:who|now|and|turned|became|then)\b|$)"
     r"|\bex-[\w-]+")
+
+
+# A past role as what the description says the person is: at the start of a mention or right
+# after the name ("Retired Colonel X", "X, a former senator", "X, who served as ..."), not any
+# "former" in it ("who replaced former spokesperson Y", "at a former Soviet air base").
+_PAST_SELF = re.compile(
+    r"(?:^|[|,]\s*)(?:(?:a|an|the)\s+)?(?:retired|former|ex-)\b|^(?:Retired|Former)\b"
+    r"|,\s*who\s+(?:once\s+|had\s+)?served\s+(?:as|in|with)\b", re.IGNORECASE)
 
 
 def without_past_roles(text: str) -> str:
@@ -186,8 +194,8 @@ def named_actor_type(
                 found = table.first_match(text)
                 if found:
                     return found
-    # "a retired Army engineer" says this person holds no role now: that is evidence too
-    if _PAST_ROLE.search(name_part) or _PAST_ROLE.search(context):
+    # "Tim Ash, a retired Army engineer" says he holds no role now: that is evidence too
+    if _PAST_SELF.search(name_part) or _PAST_SELF.search(context):
         return "other"
     return None
 

@@ -168,12 +168,12 @@ def cmd_corrections(args: argparse.Namespace) -> int:
 
 def _rescore_regrouped(con: Any, corrections: list[tuple[str, str, str]]) -> None:
     """Re-score the quotes whose remarks imported corrections may have regrouped."""
-    from analysis.review import regroups, rescore_after_corrections, retype_after_merges
+    from analysis.review import regroups, rescore_after_corrections, retype_after_speaker_changes
     from analysis.stance import DEFAULT_ISSUE, load_scorer
 
     if not regroups(corrections):
         return
-    retype_after_merges(con, corrections)
+    retype_after_speaker_changes(con, corrections)
     n = rescore_after_corrections(con, load_scorer(), corrections, DEFAULT_ISSUE)
     if n is None:
         print("too many quotes to re-score now: run `python -m analysis rescore`", file=sys.stderr)

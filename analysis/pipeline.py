@@ -34,6 +34,7 @@ from analysis.review import retype_stored_quotes
 from analysis.stance.context import QuoteSpan, StanceScorer, score_in_context
 from analysis.store import article_exists, record_model, save_article
 from analysis.store.annotations import merged_speakers
+from analysis.store.review import speakers_in
 
 DEFAULT_ISSUE = "Lifting the US ban on anti-personnel landmines"
 
@@ -205,6 +206,7 @@ def ingest_paths(
     file_totals = Counter(p for p, _ in pending)
     file_done: Counter[str] = Counter()
     done = 0
+    added: list[str] = []
     # batches of 8: progress moves often enough for a person watching, scoring stays batched
     for article, quotes in extract_quotes(
         (a for _, a in pending), nlp, gazetteer=gazetteer, scorer=scorer, batch_size=8,
@@ -214,6 +216,7 @@ def ingest_paths(
         done += 1
         stats = summary.per_file[by_id[article.article_id]]
         if saved.inserted:
+            added.append(article.article_id)
             summary.articles_added += 1
             summary.quotes_added += saved.quotes
             stats["articles"] += 1
@@ -224,10 +227,11 @@ def ingest_paths(
             progress(done, total, article.title or article.doc_id)
         if file_progress:
             file_progress(file_done[path], file_totals[path], path)
-    if summary.quotes_added:
+    if added:
         # a person's role named in a new article also types their quotes in older ones
         summary.quotes_retyped = retype_stored_quotes(
-            con, gazetteer if gazetteer is not None else compile_phrases([]))
+            con, gazetteer if gazetteer is not None else compile_phrases([]),
+            speakers=speakers_in(con, article_ids=added))
     return summary
 
 

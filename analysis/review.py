@@ -28,7 +28,7 @@ from analysis.actors import (
 from analysis.errors import StanceError
 from analysis.records import ACTOR_TYPES
 from analysis.store import update_stances
-from analysis.store.annotations import merged_speakers
+from analysis.store.annotations import resolve_speaker
 from analysis.stance.context import QuoteSpan, score_in_context
 from analysis.store.review import (
     SpeakerDescription,
@@ -37,6 +37,7 @@ from analysis.store.review import (
     articles_quoting,
     quotes_for_rescoring,
     speaker_descriptions,
+    speakers_in,
     stance_corrections,
     update_actor_types,
 )
@@ -71,33 +72,55 @@ def add_gazetteer_entry(pattern: str, actor_type: str, note: str = "", path: Pat
         raise
 
 
-def _named_type(row: SpeakerDescription, gazetteer: Gazetteer) -> str | None:
-    """The type a stored quote's own article gives its speaker (`actors.named_actor_type`)."""
-    named = named_actor_type(row.speaker, row.mention, row.context or "", gazetteer)
-    if named is None and row.context is None and row.actor_type != "other":
-        return row.actor_type  # typed at ingest from a description this older store did not keep
-    return named
-
-
-def retype_stored_quotes(con: duckdb.DuckDBPyConnection, gazetteer: Gazetteer | None = None) -> int:
-    """Recompute every stored quote's predicted actor type; returns how many changed.
+def retype_stored_quotes(
+    con: duckdb.DuckDBPyConnection, gazetteer: Gazetteer | None = None,
+    speakers: Iterable[str] | None = None,
+) -> int:
+    """Recompute stored quotes' predicted actor types (all, or those shown under `speakers`);
+    returns how many changed.
 
     A quote whose own article names no role for its speaker takes the type the speaker's other
-    articles give them (`actors.types_across_articles`), a merged speaker counting as the name
-    it is merged into. Ingest runs this after storing new articles, so the order articles
-    arrive in does not matter.
+    articles give them (`actors.types_across_articles`), the speaker being the one the pages
+    show (merges and corrections applied). Ingest runs this for the speakers of new articles, so
+    the order articles arrive in does not matter. A quote from a store written before
+    descriptions were kept is typed from its name and mention alone, or keeps its type; it
+    neither gives nor takes a type across articles.
     """
     gazetteer = gazetteer if gazetteer is not None else load_gazetteer()
-    rows = speaker_descriptions(con)
-    merges = merged_speakers(con)
-    mentions = [
-        SpeakerMention(merges.get(r.speaker or "", r.speaker), r.article_id, r.anonymous,
-                       _named_type(r, gazetteer))
-        for r in rows
-    ]
-    changed = [(r.quote_id, new) for r, new in zip(rows, types_across_articles(mentions))
-               if new != r.actor_type]
+    rows = speaker_descriptions(con, speakers)
+    named_of: dict[tuple[str | None, str | None, str], str | None] = {}
+
+    def named(r: SpeakerDescription) -> str | None:
+        key = (r.speaker, r.mention, r.context or "")
+        if key not in named_of:  # a speaker's quotes in one article share their description
+            named_of[key] = named_actor_type(*key, gazetteer)
+        return named_of[key]
+
+    kept = [r for r in rows if r.context is not None]
+    mentions = [SpeakerMention(r.shown_speaker, r.article_id, r.anonymous, named(r)) for r in kept]
+    new_types = dict(zip((r.quote_id for r in kept), types_across_articles(mentions)))
+    changed = []
+    for r in rows:
+        new = new_types[r.quote_id] if r.context is not None else (named(r) or r.actor_type)
+        if new != r.actor_type:
+            changed.append((r.quote_id, new))
     return update_actor_types(con, changed)
+
+
+def retype_after_speaker_changes(
+    con: duckdb.DuckDBPyConnection, corrections: Iterable[tuple[str, str, str]]
+) -> int:
+    """Re-type the quotes of the speakers that (scope, field, target) corrections merged,
+    unmerged or reassigned: types read across articles follow the speaker a quote is shown under.
+    Returns how many quotes changed."""
+    names: set[str] = set()
+    for scope, field, target in corrections:
+        if (scope, field) == ("speaker", "merge_into"):
+            names |= {target, resolve_speaker(con, target)}
+        elif (scope, field) == ("quote", "speaker"):
+            names |= speakers_in(con, quote_ids=[target])
+    names |= {resolve_speaker(con, n) for n in list(names)}
+    return retype_stored_quotes(con, speakers=names) if names else 0
 
 
 def rescore_store(con: duckdb.DuckDBPyConnection, scorer: Any, default_issue: str, batch: int = 2000) -> int:
@@ -140,14 +163,6 @@ MAX_QUOTES_AFTER_A_CORRECTION = 5000  # more than this waits for `python -m anal
 def regroups(corrections: Iterable[tuple[str, str, str]]) -> bool:
     """Whether any of these (scope, field, target) corrections can regroup a remark."""
     return any((scope, field) in REGROUPING for scope, field, _ in corrections)
-
-
-def retype_after_merges(con: duckdb.DuckDBPyConnection, corrections: Iterable[tuple[str, str, str]]) -> int:
-    """Re-type stored quotes when (scope, field, target) corrections merged or unmerged speakers:
-    types read across articles follow the merged name. Returns how many quotes changed."""
-    if not any((scope, field) == ("speaker", "merge_into") for scope, field, _ in corrections):
-        return 0
-    return retype_stored_quotes(con)
 
 
 def rescore_after_corrections(

@@ -171,3 +171,22 @@ def test_a_speakers_type_is_the_one_most_of_their_articles_give() -> None:
                           mention("Ada Voss", "a2", "military")]) == {"Ada Voss": "expert"}
     assert speaker_types([mention("Ada Voss", "a1", "expert"),
                           mention("Ada Voss", "a2", "military")]) == {"Ada Voss": "military"}
+
+
+@pytest.mark.parametrize("context, expected", [
+    # one mention's past role does not swallow the next mention's current one
+    ("Former Army colonel Ann Marr | Human Rights Watch researcher Ann Marr", "humanitarian"),
+    ("Retired general Tom Ash | Pentagon spokesman Tom Ash", "military"),
+])
+def test_a_past_role_stops_at_the_next_mention(context: str, expected: str) -> None:
+    assert actor_type_of("Ann Marr", "Marr", context) == expected
+
+
+@pytest.mark.parametrize("context", [
+    "Jonah Reyes, who replaced former spokesperson Ned Price in May",
+    "Reyes, whose son served in Iraq",
+    "Reyes, speaking at a former Soviet air base",
+    "Reyes, who met retired officers in Kyiv",
+])
+def test_a_past_role_of_someone_or_something_else_is_no_evidence(context: str) -> None:
+    assert named_actor_type("Jonah Reyes", "Reyes", context) is None

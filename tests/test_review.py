@@ -164,7 +164,32 @@ def test_a_merge_retypes_the_merged_speakers_quotes(tmp_path, monkeypatch):
         "a": [("We stand firm.", "Jo Reyes", "State Department spokesperson Jo Reyes", "executive")],
         "b": [("No comment.", "J. Reyes", "Reyes, a spokesperson", "other")],
     })
-    assert review.retype_after_merges(con, [("quote", "stance", ids["a"][0])]) == 0
+    assert review.retype_after_speaker_changes(con, [("quote", "stance", ids["a"][0])]) == 0
     set_speaker_rule(con, "J. Reyes", "merge_into", "Jo Reyes")
-    assert review.retype_after_merges(con, [("speaker", "merge_into", "J. Reyes")]) == 1
+    assert review.retype_after_speaker_changes(con, [("speaker", "merge_into", "J. Reyes")]) == 1
+    assert stored_types(con)[ids["b"][0]] == "executive"
+
+
+def test_quotes_from_an_older_store_neither_take_nor_give_types_across_articles(tmp_path):
+    con, ids = store_of_articles({
+        "a": [("We stand firm.", "Jo Reyes", "State Department spokesperson Jo Reyes", "executive")],
+        "b": [("No comment.", "Jo Reyes", None, "other")],  # no description kept: stays as typed
+        "c": [("Later.", "Ada Voss", None, "military"),  # typed military once, by what it no longer has
+              ("Fine.", "Ada Voss", "Ada Voss, who lives nearby", "other")],
+    })
+    assert retype_stored_quotes(con, load_gazetteer(tmp_path / "none.csv")) == 0
+    types = stored_types(con)
+    assert (types[ids["b"][0]], types[ids["c"][1]]) == ("other", "other")
+
+
+def test_retyping_follows_a_quotes_corrected_speaker(tmp_path, monkeypatch):
+    from analysis import review
+
+    monkeypatch.setattr(review, "load_gazetteer", lambda: load_gazetteer(tmp_path / "none.csv"))
+    con, ids = store_of_articles({
+        "a": [("We stand firm.", "Jo Reyes", "State Department spokesperson Jo Reyes", "executive")],
+        "b": [("No comment.", "Reyes Jo", "Reyes Jo, a spokesperson", "other")],
+    })
+    correct_quote(con, ids["b"][0], "speaker", "Jo Reyes")
+    assert review.retype_after_speaker_changes(con, [("quote", "speaker", ids["b"][0])]) == 1
     assert stored_types(con)[ids["b"][0]] == "executive"

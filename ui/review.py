@@ -17,7 +17,12 @@ from analysis.charts import STANCE_COLORS
 from analysis.errors import StanceError
 from analysis.records import ACTOR_TYPES, STANCES
 from analysis.pipeline import DEFAULT_ISSUE
-from analysis.review import regroups, rescore_after_corrections, retype_after_merges, sentence_window
+from analysis.review import (
+    regroups,
+    rescore_after_corrections,
+    retype_after_speaker_changes,
+    sentence_window,
+)
 from analysis.store.annotations import correct_quote, set_speaker_rule, undo_last
 from ui import data, writes
 
@@ -50,25 +55,28 @@ def rescore_message(corrections: list[tuple[str, str, str]]) -> str:
     (`analysis.stance.context`); returns a sentence for the person, empty when nothing changed."""
     if not regroups(corrections):
         return ""
+    retyped = ""
     try:
-        retype_after_merges(writes.connection(), corrections)
+        retype_after_speaker_changes(writes.connection(), corrections)
     except StanceError as exc:
-        return f"Their quotes were not re-typed: {exc}"
+        retyped = f"Their quotes were not re-typed: {exc}"
     finally:
         writes.done()
     scorer, _ = data.stance_scorer()
     if scorer is None:
-        return ""
+        return retyped
     try:
         n = rescore_after_corrections(writes.connection(), scorer, corrections, DEFAULT_ISSUE)
     except StanceError as exc:
-        return f"Their quotes were not re-scored: {exc}"
+        return f"{retyped} Their quotes were not re-scored: {exc}".strip()
     finally:
         writes.done()
     if n is None:
-        return ("Too many quotes to re-score at once: run `python -m analysis rescore` so their "
-                "stances follow the new remarks.")
-    return f"Re-scored {n} quote{'s' * (n != 1)} with their speakers' remarks." if n else ""
+        rescored = ("Too many quotes to re-score at once: run `python -m analysis rescore` so "
+                    "their stances follow the new remarks.")
+    else:
+        rescored = f"Re-scored {n} quote{'s' * (n != 1)} with their speakers' remarks." if n else ""
+    return f"{retyped} {rescored}".strip()
 
 
 def correct(quote_id: str, field: str, value: str | None, author: str | None, message: str) -> None:

@@ -68,20 +68,45 @@ class SpeakerDescription:
 
     quote_id: str
     article_id: str
-    speaker: str | None  # as extracted, before any merge
+    speaker: str | None  # as extracted
+    shown_speaker: str | None  # as the pages show it: merges and corrections applied
     mention: str | None
     context: str | None  # None in stores written before descriptions were kept
     anonymous: bool
     actor_type: str  # the stored prediction
 
 
-def speaker_descriptions(con: duckdb.DuckDBPyConnection) -> list[SpeakerDescription]:
-    """Every stored quote's speaker and how its article describes them."""
+# A quote's speaker as `quote_facts` shows it; a quote marked "not a quote" keeps its own.
+_SHOWN_SPEAKER = "coalesce(f.speaker, q.speaker)"
+_WITH_SHOWN = "FROM quotes q LEFT JOIN quote_facts f ON f.quote_id = q.id"
+
+
+def speaker_descriptions(
+    con: duckdb.DuckDBPyConnection, speakers: Iterable[str] | None = None
+) -> list[SpeakerDescription]:
+    """Every stored quote's speaker and how its article describes them; with `speakers`, only
+    the quotes shown under those names."""
+    where, params = "", []
+    if speakers is not None:
+        where, params = f" WHERE {_SHOWN_SPEAKER} IN (SELECT unnest(?))", [sorted(set(speakers))]
     rows = con.cursor().execute(
-        "SELECT id, article_id, speaker, speaker_mention, speaker_context, anonymous,"
-        " actor_type FROM quotes ORDER BY id"
+        f"SELECT q.id, q.article_id, q.speaker, {_SHOWN_SPEAKER}, q.speaker_mention,"
+        f" q.speaker_context, q.anonymous, q.actor_type {_WITH_SHOWN}{where} ORDER BY q.id",
+        params,
     ).fetchall()
     return [SpeakerDescription(*row) for row in rows]
+
+
+def speakers_in(
+    con: duckdb.DuckDBPyConnection, *, article_ids: Sequence[str] = (), quote_ids: Sequence[str] = ()
+) -> set[str]:
+    """The names the quotes of these articles, or these quotes, were extracted and are shown under."""
+    rows = con.cursor().execute(
+        f"SELECT DISTINCT q.speaker, {_SHOWN_SPEAKER} {_WITH_SHOWN}"
+        " WHERE q.article_id IN (SELECT unnest(?)) OR q.id IN (SELECT unnest(?))",
+        [list(article_ids), list(quote_ids)],
+    ).fetchall()
+    return {name for row in rows for name in row if name}
 
 
 def update_actor_types(con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[str, str]]) -> int:

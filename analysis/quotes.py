@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Token
 
 from analysis.cues import cue_forms
 from analysis.records import Attribution, HasPieces, Span
-from analysis.speakers import SpeakerResolver, find_speaker, paragraph_bounds
+from analysis.speakers import SpeakerResolver, find_speaker, in_heading, paragraph_bounds
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -339,15 +339,28 @@ _TITLE_SMALL_WORDS = frozenset(
 _TITLE_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
-def _title_phrase(text: str, span: QuoteSpan) -> bool:
+# Verbs of plain saying: under them a capitalised phrase that ends a clause is speech
+# ('"God Bless America," the president said'); naming and writing verbs take titles.
+_SAYING = frozenset("say tell reply answer respond ask add chant shout yell cry exclaim insist".split())
+
+
+def _title_phrase(text: str, span: QuoteSpan, cue: Token | None) -> bool:
     """A quoted name or title, not speech: two to ten words, each capitalised but for small
-    ones, no sentence inside ("East Shield", "Area Denial Module", "Shared Service Act")."""
+    ones, no sentence inside ("East Shield", "Area Denial Module", "Shared Service Act").
+    Shouted capitals ("NO NEW MINES") are speech, and so is such a phrase said as a clause of
+    its own: under a verb of plain saying, with punctuation before and after it."""
     quoted = " ".join(text[s:e] for s, e in span.pieces).strip()
     words = _TITLE_WORD.findall(quoted)
-    if not 2 <= len(words) <= 10 or re.search(r"[.!?;:]", quoted):
+    if not 2 <= len(words) <= 10 or re.search(r"[.!?;:]", quoted) or quoted.isupper():
         return False
-    return words[0][0].isupper() and all(
-        w[0].isupper() or w.lower() in _TITLE_SMALL_WORDS for w in words)
+    if not (words[0][0].isupper() and all(w[0].isupper() or w.lower() in _TITLE_SMALL_WORDS
+                                          for w in words)):
+        return False
+    said = cue is not None and cue_forms().get(cue.lower_, ("", ""))[1] in _SAYING
+    before = text[: span.start].rstrip(" \t'\"‘“`")  # the opening mark may be two characters
+    opens_clause = not before or not before[-1].isalnum()  # not 'said on "Face the Nation,"'
+    closed = quoted.endswith(",") or text[span.end + 1 : span.end + 2] in (",", ".", "!", "?")
+    return not (said and opens_clause and closed)
 
 
 def _link_direct(ctx: _Ctx, spans: list[QuoteSpan]) -> list[_Found]:
@@ -356,7 +369,7 @@ def _link_direct(ctx: _Ctx, spans: list[QuoteSpan]) -> list[_Found]:
     by_cue: dict[int, _Found] = {}
     last: _Found | None = None
     for span in spans:
-        if _headline_phrase(ctx.text, span) or _title_phrase(ctx.text, span):
+        if _headline_phrase(ctx.text, span):
             continue
         cue = (
             _governing_cue(ctx, span)
@@ -364,6 +377,8 @@ def _link_direct(ctx: _Ctx, spans: list[QuoteSpan]) -> list[_Found]:
             or _after_cue(ctx, span)
             or _before_cue(ctx, span)
         )
+        if _title_phrase(ctx.text, span, cue):
+            continue
         if cue is not None:
             item = by_cue.get(cue.i)
             if item is None:
@@ -475,6 +490,8 @@ def _indirect(doc: Doc, inside: list[int], used: set[int]) -> list[_Found]:
             continue
         if tok.lower_ != "according" and (tok.lower_ not in forms or tok.pos_ not in ("VERB", "AUX")):
             continue
+        if in_heading(doc.text, tok.idx):  # "Critics Warn of Civilian Toll": a label, not a report
+            continue
         content = _indirect_content(doc, tok, inside)
         if content is not None:
             content = _in_paragraph(doc, content, tok)
@@ -494,7 +511,7 @@ def _in_paragraph(doc: Doc, content: Span, cue: Token) -> Span | None:
         end = paragraph_bounds(text, len(text) - len(text[end:].lstrip()))[1]
     lo, hi = max(content[0], start), min(content[1], end)
     piece = text[lo:hi]
-    stripped = piece.strip(" \t,;:—–-")
+    stripped = piece.strip(" \t\r\n,;:—–-")
     if len(stripped.split()) < 3:
         return None
     lo += piece.index(stripped)

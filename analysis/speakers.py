@@ -125,40 +125,71 @@ def speaker_head(cue: Token) -> Token | None:
 
 
 _WHEN = frozenset({"DATE", "TIME"})
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
-_LINE_GOES_ON = frozenset("a an and at by for from in into of on or the to with".split())
+_DATELINE = re.compile(r"[A-Z][A-Z.'’-]{2,}\b")  # "BRUSSELS (Wire) -", "WARSAW —"
 
 
-def _headline_end(text: str) -> int:
-    """Where the first line ends when it is a headline, else 0. It is one when a blank line
-    follows it, or when it ends without punctuation, not on a small word ("... in Geneva on"),
-    and the next line starts with a capital: a wrapped sentence goes on in lower case."""
-    end = text.find("\n")
-    if end <= 0:
-        return 0
-    line, rest = text[:end].rstrip(), text[end + 1 :]
-    if _BLANK_LINE.match(text, end):
-        return end
-    words = line.split()
-    if not words or not rest[:1].isupper() or line[-1] in ".,;:!?\"'”’—-":
-        return 0
-    return 0 if words[-1].lower() in _LINE_GOES_ON else end
+def _is_heading(line: str, next_line: str) -> bool:
+    """A headline or subheading standing on its own line: no closing punctuation, and either
+    every long word capitalised ("Critics Warn of Civilian Toll") or a dateline on the next
+    line ("Baltic states warn of response" / "BRUSSELS (Wire) - ..."). A wrapped sentence
+    line ("Senator Ann Marr, who chairs the") is neither."""
+    line = line.strip()
+    if not line or line[-1] in ".,;:\"'”’—-" or line.lstrip("#").strip() == "":
+        return False
+    if _DATELINE.match(next_line.strip()):
+        return True
+    long_words = [w for w in line.lstrip("#").split() if len(w) >= 4 and w[0].isalpha()]
+    return bool(long_words) and all(w[0].isupper() for w in long_words)
+
+
+@lru_cache(maxsize=16)  # every cue of an article asks; articles come one after another
+def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
+    """[start, end) of each paragraph: text between blank lines, with a heading line
+    (`_is_heading`) a paragraph of its own. A single line break splits nothing else: wire copy
+    wraps its lines."""
+    lines, pos = [], 0
+    for line in text.split("\n"):
+        lines.append((pos, pos + len(line), line))
+        pos += len(line) + 1
+    blocks: list[tuple[int, int]] = []
+    start = None
+    for i, (a, b, line) in enumerate(lines):
+        if not line.strip():
+            if start is not None:
+                blocks.append((start, lines[i - 1][1]))
+                start = None
+            continue
+        following = next((ln for _, _, ln in lines[i + 1:] if ln.strip()), "")
+        if _is_heading(line, following):
+            if start is not None:
+                blocks.append((start, lines[i - 1][1]))
+            blocks.append((a, b))
+            start = None
+        elif start is None:
+            start = a
+    if start is not None:
+        blocks.append((start, lines[-1][1]))
+    return tuple(blocks)
+
+
+def in_heading(text: str, pos: int) -> bool:
+    """Whether offset `pos` lies in a headline or subheading line (`_is_heading`)."""
+    start, end = paragraph_bounds(text, pos)
+    following = text[end:].lstrip()
+    return "\n" not in text[start:end] and _is_heading(text[start:end], following.split("\n", 1)[0])
 
 
 def paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
-    """[start, end) of the paragraph holding offset `pos`: a headline (`_headline_end`) is one,
-    and the rest is split at blank lines. A single line break splits nothing: wire copy wraps
-    its lines."""
-    first = _headline_end(text)
-    if pos < first:
-        return 0, first
-    start = first
-    for m in _BLANK_LINE.finditer(text, start, pos):
-        start = m.end()
-    m = _BLANK_LINE.search(text, pos)
-    return start, m.start() if m else len(text)
+    """[start, end) of the paragraph (`_paragraphs`) holding offset `pos`; between paragraphs,
+    the line break or blank line itself."""
+    for start, end in _paragraphs(text):
+        if start <= pos < end:
+            return start, end
+        if pos < start:
+            return pos, pos + 1
+    return pos, pos + 1
 
 
 def find_speaker(cue: Token, inside: list[int]) -> Token | None:
@@ -212,6 +243,12 @@ def mention_span(head: Token) -> Span:
         left += 1
     while right > left and doc[right].is_punct:
         right -= 1  # markup such as "*The Post*" inside a name entity
+    # a name never runs across a line ("Critics Warn of Civilian Toll\nHuman Rights Watch said")
+    text = doc.text
+    while left < head.i and "\n" in text[doc[left].idx : head.idx]:
+        left += 1
+    while right > head.i and "\n" in text[head.idx : doc[right].idx]:
+        right -= 1
     return doc[left : right + 1]
 
 

@@ -197,6 +197,7 @@ def test_cue_verbs_map_every_form_to_its_lemma() -> None:
     "The work falls under the \u201cEast Shield\u201d fortification programme, which also includes anti-tank ditches.",
     "The rule, titled \"Expansion of Controls on Unmanned Aircraft System Components,\" takes effect in 30 days.",
     "The text of the resolution cites the state's role in the \"Mine-Free Fields\" partnership.",
+    "Nguyen said she had come under the banner of the \u201cWalk Again\u201d campaign.",
 ])
 def test_a_quoted_name_or_title_is_not_a_quote(nlp, text: str) -> None:
     assert [a for a in find_attributions(nlp(text)) if a.kind == "direct"] == []
@@ -204,6 +205,9 @@ def test_a_quoted_name_or_title_is_not_a_quote(nlp, text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "\u201cAbsolutely,\u201d she said.",
+    "\u201cAbsolutely Not,\u201d Senator Ann Marr said.",
+    "\u201cNO NEW MINES,\u201d Senator Ann Marr told the crowd.",
+    "General Mark Ellis replied, \u201cUkraine, Poland and the Baltic States\u201d.",
     "\u201cNever. Not once,\u201d Senator Ruth Calder said.",
     "\u201cThe Army needs these mines,\u201d Senator Ruth Calder said.",
 ])

@@ -259,8 +259,10 @@ def test_a_wrapped_line_keeps_its_speaker(nlp, text: str, speaker: str) -> None:
 @pytest.mark.parametrize("text, headline_end", [
     ("Mines policy\n\nThe Senate voted.", 12),
     ("Baltic states warn of response\nBRUSSELS (Wire) - The ministers met.", 30),
+    ("Pentagon Weighs Mine Policy\nOfficials said the review would take months.", 27),
     ("Senator Roy Kessling, who chairs the panel,\nsaid the ban would stay.", 0),
     ("The minister, speaking in Geneva on\nTuesday, said the ban would stay.", 0),
+    ("Defense Secretary Lloyd Austin said on Tuesday that\nWashington would lift the ban.", 0),
     ("The minister spoke\nto reporters.", 0),
     ("One line only", 0),
 ])
@@ -269,3 +271,17 @@ def test_paragraph_bounds_split_off_a_headline_and_blank_lines(text: str, headli
 
     assert paragraph_bounds(text, 0) == ((0, headline_end) if headline_end else (0, len(text)))
     assert paragraph_bounds("First para.\n\nSecond para.", 15) == (13, 25)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a subheading is a paragraph of its own: no speaker runs across it, no cue in it reports
+    ("Pentagon Lifts Mine Ban\nThe Pentagon declined to comment.\nCritics Warn of Civilian Toll\n"
+     "Human Rights Watch said the decision would endanger civilians for decades.",
+     [("Human Rights Watch", "Human Rights Watch")]),
+    ("\nPentagon Weighs Mine Policy\nOfficials said the review would take months.",
+     [("Officials", "Officials")]),
+    ("Defense Secretary Lloyd Austin said on Tuesday that\nWashington would lift the ban on mines.",
+     [("Lloyd Austin", "Defense Secretary Lloyd Austin")]),
+])
+def test_headings_and_wrapped_first_lines(nlp, text: str, expected: list) -> None:
+    assert speakers(nlp, text) == expected

@@ -28,7 +28,7 @@ from analysis.actors import (
 from analysis.errors import StanceError
 from analysis.records import ACTOR_TYPES
 from analysis.store import update_stances
-from analysis.store.annotations import resolve_speaker
+from analysis.store.annotations import names_ever_given, resolve_speaker
 from analysis.stance.context import QuoteSpan, score_in_context
 from analysis.store.review import (
     SpeakerDescription,
@@ -111,14 +111,14 @@ def retype_after_speaker_changes(
     con: duckdb.DuckDBPyConnection, corrections: Iterable[tuple[str, str, str]]
 ) -> int:
     """Re-type the quotes of the speakers that (scope, field, target) corrections merged,
-    unmerged or reassigned: types read across articles follow the speaker a quote is shown under.
-    Returns how many quotes changed."""
+    unmerged or reassigned, or whose such corrections were undone: types read across articles
+    follow the speaker a quote is shown under. Returns how many quotes changed."""
     names: set[str] = set()
     for scope, field, target in corrections:
         if (scope, field) == ("speaker", "merge_into"):
-            names |= {target, resolve_speaker(con, target)}
+            names |= {target} | names_ever_given(con, scope, target)
         elif (scope, field) == ("quote", "speaker"):
-            names |= speakers_in(con, quote_ids=[target])
+            names |= speakers_in(con, quote_ids=[target]) | names_ever_given(con, scope, target)
     names |= {resolve_speaker(con, n) for n in list(names)}
     return retype_stored_quotes(con, speakers=names) if names else 0
 

@@ -193,3 +193,20 @@ def test_retyping_follows_a_quotes_corrected_speaker(tmp_path, monkeypatch):
     correct_quote(con, ids["b"][0], "speaker", "Jo Reyes")
     assert review.retype_after_speaker_changes(con, [("quote", "speaker", ids["b"][0])]) == 1
     assert stored_types(con)[ids["b"][0]] == "executive"
+
+
+def test_undoing_a_merge_retypes_the_name_it_had_been_merged_into(tmp_path, monkeypatch):
+    from analysis import review
+    from analysis.store.annotations import undo_last
+
+    monkeypatch.setattr(review, "load_gazetteer", lambda: load_gazetteer(tmp_path / "none.csv"))
+    con, ids = store_of_articles({
+        "a": [("We stand firm.", "J. Reyes", "State Department spokesperson J. Reyes", "executive")],
+        "b": [("No comment.", "Jo Reyes", "Jo Reyes, a spokesperson", "other")],
+    })
+    set_speaker_rule(con, "J. Reyes", "merge_into", "Jo Reyes")
+    assert review.retype_after_speaker_changes(con, [("speaker", "merge_into", "J. Reyes")]) == 1
+    assert stored_types(con)[ids["b"][0]] == "executive"
+    undone = undo_last(con)
+    assert review.retype_after_speaker_changes(con, [(undone.scope, undone.field, undone.target)]) == 1
+    assert stored_types(con)[ids["b"][0]] == "other"

@@ -103,6 +103,18 @@ def resolve_speaker(con: duckdb.DuckDBPyConnection, name: str) -> str:
     return rows[0][0] if rows and rows[0][0] else name
 
 
+def names_ever_given(con: duckdb.DuckDBPyConnection, scope: str, target: str) -> set[str]:
+    """Every name a quote (scope "quote") was ever corrected to, or a speaker ("speaker") ever
+    merged into, undone ones included: the speakers whose quotes a change there may have moved."""
+    table, column, field = (("annotations", "quote_id", "speaker") if scope == "quote"
+                            else ("speaker_rules", "speaker", "merge_into"))
+    rows = con.cursor().execute(
+        f"SELECT DISTINCT value FROM {table} WHERE {column} = ? AND field = ? AND value IS NOT NULL",
+        [target, field],
+    ).fetchall()
+    return {value for (value,) in rows}
+
+
 def merged_speakers(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     """{speaker: the name it is merged into} for every merge in force (as `quote_facts` applies them)."""
     rows = con.cursor().execute(

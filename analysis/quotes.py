@@ -30,7 +30,14 @@ from spacy.tokens import Doc, Token
 
 from analysis.cues import cue_forms
 from analysis.records import Attribution, HasPieces, Span
-from analysis.speakers import SpeakerResolver, find_speaker, in_heading, paragraph_bounds
+from analysis.speakers import (
+    NEXT_LINE,
+    SpeakerResolver,
+    doc_text,
+    find_speaker,
+    in_heading,
+    paragraph_bounds,
+)
 
 RESOURCES = Path(__file__).parent / "resources"
 
@@ -490,7 +497,7 @@ def _indirect(doc: Doc, inside: list[int], used: set[int]) -> list[_Found]:
             continue
         if tok.lower_ != "according" and (tok.lower_ not in forms or tok.pos_ not in ("VERB", "AUX")):
             continue
-        if in_heading(doc.text, tok.idx):  # "Critics Warn of Civilian Toll": a label, not a report
+        if in_heading(doc_text(doc), tok.idx):  # "Critics Warn of Civilian Toll": a label, not a report
             continue
         content = _indirect_content(doc, tok, inside)
         if content is not None:
@@ -505,10 +512,11 @@ def _in_paragraph(doc: Doc, content: Span, cue: Token) -> Span | None:
     """The part of `content` in the cue's paragraph (and the next one when the cue's ends in a
     colon: "The governor added:"): a parse run across a line break (a headline read as the
     subject's clause) is cut back to it. None when fewer than three words are left."""
-    text = doc.text
+    text = doc_text(doc)
     start, end = paragraph_bounds(text, cue.idx)
-    if end < len(text) and text[start:end].rstrip().endswith(":"):
-        end = paragraph_bounds(text, len(text) - len(text[end:].lstrip()))[1]
+    following = NEXT_LINE.search(text, end)
+    if following and text[start:end].rstrip().endswith(":"):
+        end = paragraph_bounds(text, following.start())[1]
     lo, hi = max(content[0], start), min(content[1], end)
     piece = text[lo:hi]
     stripped = piece.strip(" \t\r\n,;:—–-")
@@ -531,7 +539,7 @@ def _cue_text(doc: Doc, cue: Token | None) -> str | None:
 
 def find_attributions(doc: Doc) -> list[Attribution]:
     """Every quotation of the article, direct and indirect, in text order, with its speaker."""
-    text = doc.text
+    text = doc_text(doc)
     spans = quote_spans(text)
     inside = _align(doc, spans)
     ctx = _Ctx(doc, text, inside)

@@ -127,6 +127,15 @@ def speaker_head(cue: Token) -> Token | None:
 _WHEN = frozenset({"DATE", "TIME"})
 
 
+def doc_text(doc: Doc) -> str:
+    """`doc.text`, built once per doc: spaCy joins every token again at each `doc.text`."""
+    text = doc.user_data.get("stance_text")
+    if text is None:
+        text = doc.user_data["stance_text"] = doc.text
+    return text
+
+
+NEXT_LINE = re.compile(r"\S[^\n]*")  # from an offset: the next line with any text
 _DATELINE = re.compile(r"[A-Z][A-Z.'’-]{2,}\b")  # "BRUSSELS (Wire) -", "WARSAW —"
 
 
@@ -177,8 +186,9 @@ def _paragraphs(text: str) -> tuple[tuple[int, int], ...]:
 def in_heading(text: str, pos: int) -> bool:
     """Whether offset `pos` lies in a headline or subheading line (`_is_heading`)."""
     start, end = paragraph_bounds(text, pos)
-    following = text[end:].lstrip()
-    return "\n" not in text[start:end] and _is_heading(text[start:end], following.split("\n", 1)[0])
+    following = NEXT_LINE.search(text, end)
+    return "\n" not in text[start:end] and _is_heading(
+        text[start:end], following.group() if following else "")
 
 
 def paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
@@ -198,7 +208,7 @@ def find_speaker(cue: Token, inside: list[int]) -> Token | None:
     ("..., Trump said" / "said Trump")."""
     head = speaker_head(cue)
     if head is not None and inside[head.i] < 0:
-        text = cue.doc.text
+        text = doc_text(cue.doc)
         if paragraph_bounds(text, head.idx) == paragraph_bounds(text, cue.idx):
             return head
     doc = cue.doc
@@ -244,10 +254,9 @@ def mention_span(head: Token) -> Span:
     while right > left and doc[right].is_punct:
         right -= 1  # markup such as "*The Post*" inside a name entity
     # a name never runs across a line ("Critics Warn of Civilian Toll\nHuman Rights Watch said")
-    text = doc.text
-    while left < head.i and "\n" in text[doc[left].idx : head.idx]:
+    while left < head.i and any("\n" in t.text for t in doc[left : head.i]):
         left += 1
-    while right > head.i and "\n" in text[head.idx : doc[right].idx]:
+    while right > head.i and any("\n" in t.text for t in doc[head.i + 1 : right + 1]):
         right -= 1
     return doc[left : right + 1]
 

@@ -7,7 +7,9 @@ given path with every article extracted, typed and stance-scored.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+import tempfile
 
 from analysis.actors import load_gazetteer
 from analysis.nlp import load_nlp
@@ -26,18 +28,41 @@ def demo_articles(demo_dir: Path = DEMO_DIR) -> list[Path]:
 def build_demo_store(
     db_path: str | Path, progress: Progress | None = None, *, demo_dir: Path = DEMO_DIR
 ) -> IngestSummary:
-    """Ingest the demo corpus into `db_path` (articles already there are skipped)."""
+    """Ingest the demo corpus into `db_path` (articles already there are skipped).
+
+    A new store is built in a file of its own beside `db_path` and moved into place only when
+    it is complete: the dashboard builds the store on its first page load, and a person who
+    leaves that page stops the build. A half-built store under the real name would then open
+    as the demo, with a few articles, on every later run.
+    """
     from analysis.stance import load_scorer  # heavy; imported only when a store is built
 
-    con = connect(db_path)
+    db_path = Path(db_path)
+    target = db_path
+    if not db_path.exists():
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{db_path.stem}-building-", suffix=".duckdb",
+                                    dir=db_path.parent)
+        os.close(fd)
+        target = Path(name)
+        target.unlink()  # DuckDB creates the file itself; an empty one is not a database
     try:
-        return ingest_paths(
-            con,
-            demo_articles(demo_dir),
-            load_nlp(),
-            gazetteer=load_gazetteer(),
-            scorer=load_scorer(),
-            progress=progress,
-        )
+        con = connect(target)
+        try:
+            summary = ingest_paths(
+                con,
+                demo_articles(demo_dir),
+                load_nlp(),
+                gazetteer=load_gazetteer(),
+                scorer=load_scorer(),
+                progress=progress,
+            )
+        finally:
+            con.close()
+        if target != db_path and not db_path.exists():  # another session may have finished first
+            os.replace(target, db_path)
+        return summary
     finally:
-        con.close()
+        if target != db_path:
+            for leftover in (target, target.with_name(target.name + ".wal")):
+                leftover.unlink(missing_ok=True)

@@ -35,3 +35,27 @@ def test_benchmark_files_in_subfolders_are_not_ingested(tmp_path: Path) -> None:
     finally:
         con.close()
     assert [r[0] for r in rows] == ["Ada Kowal"] and rows[0][1] is not None
+
+
+def test_a_build_stopped_half_way_leaves_no_store_behind(tmp_path: Path) -> None:
+    demo = tmp_path / "demo"
+    demo.mkdir()
+    for name in ("a1.txt", "a2.txt"):
+        (demo / name).write_text(
+            f"Mines return {name}\n\n“We need every tool we have,” General Ada Kowal said.\n",
+            encoding="utf-8")
+
+    class PageLeft(Exception):
+        """What Streamlit raises in a script whose person left the page."""
+
+    def leave_after_first(done: int, total: int, title: str) -> None:
+        raise PageLeft
+
+    db = tmp_path / "demo.duckdb"
+    try:
+        build_demo_store(db, progress=leave_after_first, demo_dir=demo)
+    except PageLeft:
+        pass
+    assert not db.exists() and list(tmp_path.glob("*.duckdb*")) == []
+    summary = build_demo_store(db, demo_dir=demo)  # the next first page load builds it whole
+    assert summary.articles_added == 2 and db.exists()

@@ -1,7 +1,9 @@
 """Actor typing: which kind of voice a speaker is.
 
 In: an `Attribution` (speaker, the mention used, and the speaker's description in the article) and
-an optional user gazetteer (`data/gazetteer.csv`). Out: one of `records.ACTOR_TYPES`.
+an optional user gazetteer (`data/gazetteer.csv`). Out: one of `records.ACTOR_TYPES`. Across
+articles, `types_across_articles` gives a quote whose own article names no role for its speaker
+the type that speaker's other articles give them.
 
 The gazetteer wins over the built-in lexicon (`resources/actor_lexicon.csv`). The speaker's name
 and the words used for them are read before their description. The lexicon has tiers: names
@@ -161,7 +163,7 @@ _PAST_ROLE = re.compile(
 # after the name ("Retired Colonel X", "X, a former senator", "X, who served as ..."), not any
 # "former" in it ("who replaced former spokesperson Y", "at a former Soviet air base").
 _PAST_SELF = re.compile(
-    r"(?:^|[|,]\s*)(?:(?:a|an|the)\s+)?(?:retired|former|ex-)\b|^(?:Retired|Former)\b"
+    r"(?:^|[|,]\s*)(?:(?:a|an|the)\s+)?(?:retired|former|ex-)\b"
     r"|,\s*who\s+(?:once\s+|had\s+)?served\s+(?:as|in|with)\b", re.IGNORECASE)
 
 

@@ -204,8 +204,8 @@ def paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
 
 def find_speaker(cue: Token, inside: list[int]) -> Token | None:
     """`speaker_head`, unless it lies inside a quotation or in another paragraph
-    (`paragraph_bounds`; a misparse, such as a headline taken for the subject): then the noun or pronoun right next to the cue
-    ("..., Trump said" / "said Trump")."""
+    (`paragraph_bounds`; a misparse, such as a headline taken for the subject): then the noun
+    or pronoun right next to the cue ("..., Trump said" / "said Trump"), never a date."""
     head = speaker_head(cue)
     if head is not None and inside[head.i] < 0:
         text = doc_text(cue.doc)

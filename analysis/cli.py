@@ -129,9 +129,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from analysis.store import database_path
 
     db = database_path(args.db)
-    if args.rebuild and db.exists():
-        db.unlink()
-    summary = build_demo_store(db, progress=ProgressBar())
+    summary = build_demo_store(db, progress=ProgressBar(), rebuild=args.rebuild)
     print(f"demo store {db}: {summary.articles_added} articles added, {summary.quotes_added} quotes")
     for err in summary.errors:
         print(f"skipped {err.path}: {err.reason}", file=sys.stderr)

@@ -12,6 +12,7 @@ from pathlib import Path
 import tempfile
 
 from analysis.actors import load_gazetteer
+from analysis.errors import StoreError
 from analysis.nlp import load_nlp
 from analysis.ingest import expand_paths
 from analysis.pipeline import IngestSummary, Progress, ingest_paths
@@ -26,26 +27,25 @@ def demo_articles(demo_dir: Path = DEMO_DIR) -> list[Path]:
 
 
 def build_demo_store(
-    db_path: str | Path, progress: Progress | None = None, *, demo_dir: Path = DEMO_DIR
+    db_path: str | Path, progress: Progress | None = None, *, demo_dir: Path = DEMO_DIR,
+    rebuild: bool = False,
 ) -> IngestSummary:
-    """Ingest the demo corpus into `db_path` (articles already there are skipped).
+    """Ingest the demo corpus into `db_path` (articles already there are skipped), or into a
+    store of its own that replaces `db_path` when `rebuild`.
 
     A new store is built in a file of its own beside `db_path` and moved into place only when
     it is complete: the dashboard builds the store on its first page load, and a person who
     leaves that page stops the build. A half-built store under the real name would then open
     as the demo, with a few articles, on every later run.
+
+    Raises:
+        StoreError: the folder cannot hold the new store.
     """
     from analysis.stance import load_scorer  # heavy; imported only when a store is built
 
     db_path = Path(db_path)
-    target = db_path
-    if not db_path.exists():
-        db_path.parent.mkdir(parents=True, exist_ok=True)
-        fd, name = tempfile.mkstemp(prefix=f".{db_path.stem}-building-", suffix=".duckdb",
-                                    dir=db_path.parent)
-        os.close(fd)
-        target = Path(name)
-        target.unlink()  # DuckDB creates the file itself; an empty one is not a database
+    fresh = rebuild or not db_path.exists()
+    target = _building_file(db_path) if fresh else db_path
     try:
         con = connect(target)
         try:
@@ -59,10 +59,32 @@ def build_demo_store(
             )
         finally:
             con.close()
-        if target != db_path and not db_path.exists():  # another session may have finished first
-            os.replace(target, db_path)
+        if fresh and (rebuild or not db_path.exists()):  # another session may have finished first
+            try:
+                # a log left by a store that was killed, not closed, would be replayed into this one
+                _wal(db_path).unlink(missing_ok=True)
+                os.replace(target, db_path)
+            except OSError as exc:
+                raise StoreError(f"cannot put the demo store at {db_path}: {exc}") from exc
         return summary
     finally:
-        if target != db_path:
-            for leftover in (target, target.with_name(target.name + ".wal")):
+        if fresh:
+            for leftover in (target, _wal(target)):
                 leftover.unlink(missing_ok=True)
+
+
+def _wal(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".wal")
+
+
+def _building_file(db_path: Path) -> Path:
+    """A new, unused path beside `db_path` to build a store in."""
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        fd, name = tempfile.mkstemp(prefix=f".{db_path.stem}-building-", suffix=".duckdb",
+                                    dir=db_path.parent)
+    except OSError as exc:
+        raise StoreError(f"cannot build the demo store in {db_path.parent}: {exc}") from exc
+    os.close(fd)
+    Path(name).unlink()  # DuckDB creates the file itself; an empty one is not a database
+    return Path(name)

@@ -59,3 +59,70 @@ def test_a_build_stopped_half_way_leaves_no_store_behind(tmp_path: Path) -> None
     assert not db.exists() and list(tmp_path.glob("*.duckdb*")) == []
     summary = build_demo_store(db, demo_dir=demo)  # the next first page load builds it whole
     assert summary.articles_added == 2 and db.exists()
+
+
+def _one_article_demo(tmp_path: Path) -> Path:
+    demo = tmp_path / "demo"
+    demo.mkdir(exist_ok=True)
+    (demo / "a1.txt").write_text(
+        "Mines return\n\n“We need every tool we have,” General Ada Kowal said.\n", encoding="utf-8")
+    return demo
+
+
+def test_a_log_left_by_a_killed_store_does_not_spoil_the_new_one(tmp_path: Path) -> None:
+    import duckdb
+
+    db = tmp_path / "demo.duckdb"
+    killed = duckdb.connect(str(db))  # a store whose process died before its checkpoint
+    killed.execute("PRAGMA disable_checkpoint_on_shutdown")
+    killed.execute("CREATE TABLE t AS SELECT 1 AS x")
+    killed.close()
+    db.unlink()  # the person deletes the store file, not its log
+    assert (tmp_path / "demo.duckdb.wal").exists()
+    build_demo_store(db, demo_dir=_one_article_demo(tmp_path))
+    con = connect(db)
+    try:
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(1,)]
+    finally:
+        con.close()
+
+
+def test_rebuild_replaces_the_store_only_when_the_new_one_is_complete(tmp_path: Path) -> None:
+    db = tmp_path / "demo.duckdb"
+    demo = _one_article_demo(tmp_path)
+    build_demo_store(db, demo_dir=demo)
+    con = connect(db)
+    con.execute("UPDATE articles SET title = 'edited'")
+    con.close()
+
+    def stop(done: int, total: int, title: str) -> None:
+        raise KeyboardInterrupt
+
+    try:
+        build_demo_store(db, progress=stop, demo_dir=demo, rebuild=True)
+    except KeyboardInterrupt:
+        pass
+    con = connect(db)
+    assert con.execute("SELECT title FROM articles").fetchall() == [("edited",)]  # old store kept
+    con.close()
+    assert build_demo_store(db, demo_dir=demo, rebuild=True).articles_added == 1
+    con = connect(db)
+    try:
+        assert con.execute("SELECT title FROM articles").fetchall() != [("edited",)]
+    finally:
+        con.close()
+
+
+def test_a_folder_that_cannot_hold_the_store_is_a_clear_error(tmp_path: Path, monkeypatch) -> None:
+    import tempfile
+
+    import pytest
+
+    from analysis.errors import StoreError
+
+    def read_only(*args, **kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(tempfile, "mkstemp", read_only)
+    with pytest.raises(StoreError, match="cannot build the demo store"):
+        build_demo_store(tmp_path / "demo.duckdb", demo_dir=_one_article_demo(tmp_path))

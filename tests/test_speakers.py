@@ -285,3 +285,43 @@ def test_paragraph_bounds_split_off_a_headline_and_blank_lines(text: str, headli
 ])
 def test_headings_and_wrapped_first_lines(nlp, text: str, expected: list) -> None:
     assert speakers(nlp, text) == expected
+
+
+LEAD = "Mines return to the Baltic coast as tensions rise.\n\n"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # wrapped lines that look like headings out of context: an acronym, a name on its own line
+    ("The alliance will respond, the spokeswoman told reporters on behalf of\nNATO members after "
+     "the meeting on Friday.", "spokeswoman"),
+    ("The director said in a statement on Monday that\nIAEA inspectors had been denied access.",
+     "director"),
+    ('"We will not retreat from this fight," said\nDefense Secretary Lloyd Austin\nat a press '
+     "conference on Tuesday.", "Lloyd Austin"),
+    ("The minister said on Friday that the government was grateful to\nPresident Joe Biden and "
+     "the American People\nfor their support.", "minister"),
+])
+def test_wrapped_body_lines_are_not_headings(nlp, text: str, speaker: str) -> None:
+    assert [s for s, _ in speakers(nlp, LEAD + text)] == [speaker]
+
+
+def test_a_dateline_needs_its_dash() -> None:
+    from analysis.speakers import in_heading
+
+    for dateline in ("WARSAW — Poland has begun work.", "BRUSSELS (Continental Wire) - Ministers met.",
+                     "CUITO CUANAVALE, Angola — The field is quiet."):
+        assert in_heading("Baltic states warn of response\n" + dateline, 0), dateline
+    assert not in_heading("The spokeswoman spoke on behalf of\nNATO members on Friday.", 0)
+
+
+@pytest.mark.parametrize("paragraph", [
+    "Some economists argue that corporate taxes should be very little (if shareholders pay more.)",
+    "Now tell us this is not a witch hunt of the highest order!",
+    "Toni LeAnn Williams",  # a letter writer's signature line is a heading; the next is not
+])
+def test_a_body_paragraph_between_blank_lines_is_a_heading_only_when_it_looks_like_one(
+        paragraph: str) -> None:
+    from analysis.speakers import in_heading
+
+    text = "Lead sentence of the story.\n\n" + paragraph + "\n\nThe next paragraph."
+    assert in_heading(text, text.index(paragraph)) == (paragraph == "Toni LeAnn Williams")

@@ -50,8 +50,9 @@ def _rescore_remarks(scope: str, field: str, target: str) -> None:
 
 
 def rescore_message(corrections: list[tuple[str, str, str]]) -> str:
-    """Re-score the quotes whose remarks these (scope, field, target) corrections may have
-    regrouped, so each stored stance is again the mean of the quote and its remark
+    """Re-type the speakers these (scope, field, target) corrections moved quotes between
+    (types are read across a speaker's articles), then re-score the quotes whose remarks they
+    may have regrouped, so each stored stance is again the mean of the quote and its remark
     (`analysis.stance.context`); returns a sentence for the person, empty when nothing changed."""
     if not regroups(corrections):
         return ""

@@ -138,60 +138,93 @@ def doc_text(doc: Doc) -> str:
 NEXT_LINE = re.compile(r"\S[^\n]*")  # from an offset: the next line with any text
 # "WARSAW — ...", "BRUSSELS (Continental Wire) - ...", "CUITO CUANAVALE, Angola — ...": a
 # place in capitals, an optional agency and region, then a dash. "NATO members ..." is not one.
-_DATELINE = re.compile(r"[A-Z][A-Z.'’ -]{2,}(?:\([^)\n]{1,40}\))?(?:,[^\n—–]{1,30})?\s*[—–-]\s")
+_DATELINE = re.compile(r"[A-Z][A-Z.'’ -]{2,}(?:\([^)\n]{1,40}\))?(?:,[^\n—–]{1,60})?\s*[—–-]")
 MAX_HEADING_WORDS = 20  # the longest demo or held-out headline has 16
-_SENTENCE_END = tuple(".!?:\"'”’")
+_SENTENCE_END = tuple(".!?:\"'”’)]…")
 
 
-def _is_heading(line: str, previous: str, following: str, alone: bool = False) -> bool:
-    """A headline or subheading on its own line. It starts a block (first line, after a blank
-    line, or after a finished sentence), has no closing punctuation, is not continued in lower
-    case, and stands between blank lines (`alone`), has every long word capitalised ("Critics
-    Warn of Civilian Toll") or has a dateline on the next line ("Baltic states warn of
-    response" / "BRUSSELS (Wire) - ..."). Wrapped sentence lines ("... said on Tuesday that" /
-    "Defense Secretary Lloyd Austin" / "at a press conference") are none of these."""
+def _title_case(line: str) -> bool:
+    long_words = [w for w in line.lstrip("#").split() if len(w) >= 4 and w[0].isalpha()]
+    return bool(long_words) and all(w[0].isupper() for w in long_words)
+
+
+# Words a line cannot end on when its sentence ends there ("... said on Tuesday that").
+_GOES_ON = frozenset("a an and as at but by for from in into of on or said says than that the "
+                     "their its his her to told was were which who with would will".split())
+
+
+def _ends_mid_sentence(line: str, following: str, first: bool) -> bool:
+    line = line.strip()
+    if following[:1].islower() and not line.endswith(_SENTENCE_END):
+        return True
+    last = line.split()[-1] if line.split() else ""
+    if line.endswith(",") or last in _GOES_ON:
+        return True
+    # a headline ends without punctuation; a body line that does so is cut mid-sentence
+    return not first and not line.endswith(_SENTENCE_END) and not _title_case(line)
+
+
+def _hard_wrapped(lines: list[str]) -> bool:
+    """Whether the text is wrapped at a width (a paragraph over several lines) rather than
+    written a paragraph a line: a third or more of its lines end mid-sentence. News files, the
+    HTML reader's output and the demo and held-out articles have none."""
+    body = [ln for ln in lines if ln.strip()]
+    open_lines = sum(
+        1 for i, ln in enumerate(body)
+        if _ends_mid_sentence(ln, body[i + 1].strip() if i + 1 < len(body) else "", i == 0))
+    return open_lines > 0 and open_lines >= len(body) / 3
+
+
+def _is_heading(line: str, previous: str, following: str, first: bool, blank_after: bool,
+                after_heading: bool) -> bool:
+    """A headline, deck or subheading on its own line: at most 20 words ending in a letter or
+    digit, not continued in lower case, starting a block (first line, after a blank line, a
+    finished sentence or another heading), and either the first line with a blank line after
+    it, every long word capitalised ("Critics Warn of Civilian Toll"), or a dateline on the
+    next line ("Baltic states warn of response" / "BRUSSELS (Wire) - ...")."""
     line, previous, following = line.strip(), previous.strip(), following.strip()
     body = line.lstrip("#").strip()
     if not body or not line[-1].isalnum() or len(body.split()) > MAX_HEADING_WORDS:
         return False
     if following[:1].islower():
         return False
-    if previous and not previous.endswith(_SENTENCE_END):
+    if previous and not (after_heading or previous.endswith(_SENTENCE_END)):
         return False
-    if (alone and not previous) or _DATELINE.match(following):
-        return True
-    long_words = [w for w in body.split() if len(w) >= 4 and w[0].isalpha()]
-    return bool(long_words) and all(w[0].isupper() for w in long_words)
+    return bool((first and blank_after) or _DATELINE.match(following) or _title_case(body))
 
 
 @lru_cache(maxsize=16)  # every cue of an article asks; articles come one after another
 def _paragraphs(text: str) -> tuple[tuple[int, int, bool], ...]:
-    """(start, end, is a heading) of each paragraph: text between blank lines, with a heading
-    line (`_is_heading`) a paragraph of its own. A single line break splits nothing else: wire
-    copy wraps its lines."""
+    """(start, end, is a heading) of each paragraph. A text written a paragraph a line splits at
+    every line; a hard-wrapped one (`_hard_wrapped`) at blank lines only. Either way a heading
+    line (`_is_heading`) is a paragraph of its own."""
     lines, pos = [], 0
     for line in text.split("\n"):
         lines.append((pos, pos + len(line), line))
         pos += len(line) + 1
+    wrapped = _hard_wrapped([ln for _, _, ln in lines])
     blocks: list[tuple[int, int, bool]] = []
     start = None
-    previous = ""  # the line before, "" after a blank line
+    previous, first, after_heading = "", True, False  # previous is "" after a blank line
     for i, (a, b, line) in enumerate(lines):
-        if not line.strip():
+        if not line.strip() or not wrapped:
             if start is not None:
                 blocks.append((start, lines[i - 1][1], False))
                 start = None
-            previous = ""
-            continue
+            if not line.strip():
+                previous, after_heading = "", False
+                continue
         following = next((ln for _, _, ln in lines[i + 1:] if ln.strip()), "")
-        alone = i + 1 == len(lines) or not lines[i + 1][2].strip()
-        heading = _is_heading(line, previous, following, alone)
-        previous = line
+        blank_after = i + 1 == len(lines) or not lines[i + 1][2].strip()
+        heading = _is_heading(line, previous, following, first, blank_after, after_heading)
+        previous, first, after_heading = line, False, heading
         if heading:
             if start is not None:
                 blocks.append((start, lines[i - 1][1], False))
             blocks.append((a, b, True))
             start = None
+        elif not wrapped:
+            blocks.append((a, b, False))
         elif start is None:
             start = a
     if start is not None:

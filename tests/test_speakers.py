@@ -325,3 +325,20 @@ def test_a_body_paragraph_between_blank_lines_is_a_heading_only_when_it_looks_li
 
     text = "Lead sentence of the story.\n\n" + paragraph + "\n\nThe next paragraph."
     assert in_heading(text, text.index(paragraph)) == (paragraph == "Toni LeAnn Williams")
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a paragraph a line, with a deck or subheading straight after a headline or a caption
+    ("Senators Spar Over Mine Ban\nCritics Warn of Civilian Toll\nHuman Rights Watch said the "
+     "mines would kill civilians.\n", ["Human Rights Watch"]),
+    ("Mines return to the Baltic\n\nThe plan was announced on Monday.\nPhoto: Jane Doe/AP\n"
+     "Critics Warn of Civilian Toll\nHuman Rights Watch said the mines would kill civilians.\n",
+     ["Human Rights Watch"]),
+    ("Mines return to the Baltic\n\nThe plan was announced on Monday.\nMines and the law\n"
+     "Senator Roy Kessling said the mines would outlast the war.\n", ["Roy Kessling"]),
+    # a last paragraph cut off before its full stop is no heading
+    ("Mines return to the Baltic\n\nThe plan was announced on Monday.\n\nSenator Roy Kessling "
+     "warned that the mines would outlast the war", ["Roy Kessling"]),
+])
+def test_decks_subheadings_and_cut_off_paragraphs(nlp, text: str, expected: list) -> None:
+    assert [s for s, _ in speakers(nlp, text)] == expected

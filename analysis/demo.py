@@ -45,6 +45,8 @@ def build_demo_store(
 
     db_path = Path(db_path)
     fresh = rebuild or not db_path.exists()
+    if rebuild and db_path.exists():
+        _check_not_in_use(db_path)  # before minutes of work, not only at the end
     target = _building_file(db_path) if fresh else db_path
     try:
         con = connect(target)
@@ -60,9 +62,12 @@ def build_demo_store(
         finally:
             con.close()
         if fresh and (rebuild or not db_path.exists()):  # another session may have finished first
+            if db_path.exists():
+                _check_not_in_use(db_path)
             try:
                 # a log left by a store that was killed, not closed, would be replayed into this one
-                _wal(db_path).unlink(missing_ok=True)
+                if not db_path.exists():
+                    _wal(db_path).unlink(missing_ok=True)
                 os.replace(target, db_path)
             except OSError as exc:
                 raise StoreError(f"cannot put the demo store at {db_path}: {exc}") from exc
@@ -71,6 +76,13 @@ def build_demo_store(
         if fresh:
             for leftover in (target, _wal(target)):
                 leftover.unlink(missing_ok=True)
+
+
+def _check_not_in_use(db_path: Path) -> None:
+    """Open and close the store: raises `StoreError` when another program (the dashboard) has
+    it open, whose writes would otherwise go to a file no longer in place. Closing it also
+    folds any log a killed process left into it."""
+    connect(db_path).close()
 
 
 def _wal(db_path: Path) -> Path:

@@ -126,3 +126,27 @@ def test_a_folder_that_cannot_hold_the_store_is_a_clear_error(tmp_path: Path, mo
     monkeypatch.setattr(tempfile, "mkstemp", read_only)
     with pytest.raises(StoreError, match="cannot build the demo store"):
         build_demo_store(tmp_path / "demo.duckdb", demo_dir=_one_article_demo(tmp_path))
+
+
+def test_rebuild_refuses_a_store_another_program_has_open(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    import pytest
+
+    from analysis.errors import StoreError
+
+    db = tmp_path / "demo.duckdb"
+    demo = _one_article_demo(tmp_path)
+    build_demo_store(db, demo_dir=demo)
+    holder = subprocess.Popen(  # the dashboard, say, with the store open for writing
+        [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
+         "print('open', flush=True); sys.stdin.read()", str(db)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        with pytest.raises(StoreError):
+            build_demo_store(db, demo_dir=demo, rebuild=True)
+    finally:
+        holder.communicate("")
+    assert list(tmp_path.glob(".demo-building-*")) == []

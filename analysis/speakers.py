@@ -363,6 +363,8 @@ def written_words(tokens: Iterable[Token]) -> list[str]:
     out: list[str] = []
     previous: Token | None = None
     for t in tokens:
+        if t.is_space:  # a line break inside a wrapped name ("Gabrielius\nLandsbergis")
+            continue
         joined = previous is not None and t.i == previous.i + 1 and not previous.whitespace_
         if out and joined and (t.text == "-" or out[-1].endswith("-")):
             out[-1] += t.text

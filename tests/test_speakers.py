@@ -342,3 +342,9 @@ def test_a_body_paragraph_between_blank_lines_is_a_heading_only_when_it_looks_li
 ])
 def test_decks_subheadings_and_cut_off_paragraphs(nlp, text: str, expected: list) -> None:
     assert [s for s, _ in speakers(nlp, text)] == expected
+
+
+def test_a_name_wrapped_over_two_lines_is_one_name(nlp) -> None:
+    text = (LEAD + "The deputy minister, Andrzej\nSzejna, said on Monday that the mines would stay "
+            "in the ground for years.\n")
+    assert [s for s, _ in speakers(nlp, text)] == ["Andrzej Szejna"]

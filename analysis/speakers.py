@@ -138,7 +138,8 @@ def doc_text(doc: Doc) -> str:
 NEXT_LINE = re.compile(r"\S[^\n]*")  # from an offset: the next line with any text
 # "WARSAW — ...", "BRUSSELS (Continental Wire) - ...", "CUITO CUANAVALE, Angola — ...": a
 # place in capitals, an optional agency and region, then a dash. "NATO members ..." is not one.
-_DATELINE = re.compile(r"[A-Z][A-Z.'’ -]{2,}(?:\([^)\n]{1,40}\))?(?:,[^\n—–]{1,60})?\s*[—–-]")
+_DATELINE = re.compile(
+    r"[A-Z][A-Z.'’ ]{2,}(?:\([^)\n]{1,40}\))?(?:,[^\n—–]{1,60})?(?:\s+[—–-]|[—–])")  # not "NATO-led"
 MAX_HEADING_WORDS = 20  # the longest demo or held-out headline has 16
 _SENTENCE_END = tuple(".!?:\"'”’)]…")
 

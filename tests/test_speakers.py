@@ -348,3 +348,9 @@ def test_a_name_wrapped_over_two_lines_is_one_name(nlp) -> None:
     text = (LEAD + "The deputy minister, Andrzej\nSzejna, said on Monday that the mines would stay "
             "in the ground for years.\n")
     assert [s for s, _ in speakers(nlp, text)] == ["Andrzej Szejna"]
+
+
+def test_a_hyphenated_acronym_on_the_next_line_is_no_dateline(nlp) -> None:
+    text = (LEAD + "Estonia ordered more HIMARS launchers.\nDefence Minister Hanno Pevkur said the "
+            "purchases meant that the\nNATO-led brigade in the country would be better protected.\n")
+    assert [s for s, _ in speakers(nlp, text)] == ["Hanno Pevkur"]

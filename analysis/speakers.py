@@ -162,18 +162,23 @@ def _ends_mid_sentence(line: str, following: str, first: bool) -> bool:
     if line.endswith(",") or last in _GOES_ON:
         return True
     # a headline ends without punctuation; a body line that does so is cut mid-sentence
-    return not first and not line.endswith(_SENTENCE_END) and not _title_case(line)
+    return not first and not line.endswith(_SENTENCE_END)
 
 
 def _hard_wrapped(lines: list[str]) -> bool:
     """Whether the text is wrapped at a width (a paragraph over several lines) rather than
-    written a paragraph a line: a third or more of its lines end mid-sentence. News files, the
-    HTML reader's output and the demo and held-out articles have none."""
-    body = [ln for ln in lines if ln.strip()]
-    open_lines = sum(
-        1 for i, ln in enumerate(body)
-        if _ends_mid_sentence(ln, body[i + 1].strip() if i + 1 < len(body) else "", i == 0))
-    return open_lines > 0 and open_lines >= len(body) / 3
+    written a paragraph a line: a third or more of the lines that another line follows end
+    mid-sentence. A line before a blank line ends its paragraph either way and is not counted.
+    News files, the HTML reader's output and the demo and held-out articles have none."""
+    counted = open_lines = 0
+    for i, line in enumerate(lines):
+        following = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if not line.strip() or not following:
+            continue
+        counted += 1
+        first = not any(ln.strip() for ln in lines[:i])
+        open_lines += _ends_mid_sentence(line, following, first)
+    return open_lines > 0 and open_lines >= counted / 3
 
 
 def _is_heading(line: str, previous: str, following: str, first: bool, blank_after: bool,

@@ -354,3 +354,11 @@ def test_a_hyphenated_acronym_on_the_next_line_is_no_dateline(nlp) -> None:
     text = (LEAD + "Estonia ordered more HIMARS launchers.\nDefence Minister Hanno Pevkur said the "
             "purchases meant that the\nNATO-led brigade in the country would be better protected.\n")
     assert [s for s, _ in speakers(nlp, text)] == ["Hanno Pevkur"]
+
+
+def test_short_paragraphs_wrapped_at_a_width_are_read_as_paragraphs(nlp) -> None:
+    text = ("Senate Votes on Mines\n\nWASHINGTON (AP) - The Senate voted 51-49 on Tuesday to keep "
+            "the ban in place.\n\nSen. Patrick Leahy, the Vermont Democrat who has led efforts to ban "
+            "the weapons\nfor decades, said the vote showed that Congress still cared about "
+            "civilians.\n\nOpponents said the mines were needed.\n")
+    assert "Patrick Leahy" in [s for s, _ in speakers(nlp, text)]

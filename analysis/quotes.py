@@ -31,7 +31,6 @@ from spacy.tokens import Doc, Token
 from analysis.cues import cue_forms
 from analysis.records import Attribution, HasPieces, Span
 from analysis.speakers import (
-    NEXT_LINE,
     SpeakerResolver,
     doc_text,
     find_speaker,
@@ -508,13 +507,16 @@ def _indirect(doc: Doc, inside: list[int], used: set[int]) -> list[_Found]:
     return found
 
 
+_NEXT_LINE = re.compile(r"\S[^\n]*")  # from an offset: the next line with any text
+
+
 def _in_paragraph(doc: Doc, content: Span, cue: Token) -> Span | None:
     """The part of `content` in the cue's paragraph (and the next one when the cue's ends in a
     colon: "The governor added:"): a parse run across a line break (a headline read as the
     subject's clause) is cut back to it. None when fewer than three words are left."""
     text = doc_text(doc)
     start, end = paragraph_bounds(text, cue.idx)
-    following = NEXT_LINE.search(text, end)
+    following = _NEXT_LINE.search(text, end)
     if following and text[start:end].rstrip().endswith(":"):
         end = paragraph_bounds(text, following.start())[1]
     lo, hi = max(content[0], start), min(content[1], end)

@@ -135,7 +135,6 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-NEXT_LINE = re.compile(r"\S[^\n]*")  # from an offset: the next line with any text
 # "WARSAW — ...", "BRUSSELS (Continental Wire) - ...", "CUITO CUANAVALE, Angola — ...": a
 # place in capitals, an optional agency and region, then a dash. "NATO members ..." is not one.
 _DATELINE = re.compile(
@@ -158,8 +157,7 @@ def _ends_mid_sentence(line: str, following: str, first: bool) -> bool:
     line = line.strip()
     if following[:1].islower() and not line.endswith(_SENTENCE_END):
         return True
-    last = line.split()[-1] if line.split() else ""
-    if line.endswith(",") or last in _GOES_ON:
+    if line.endswith(",") or line.rsplit(None, 1)[-1] in _GOES_ON:
         return True
     # a headline ends without punctuation; a body line that does so is cut mid-sentence
     return not first and not line.endswith(_SENTENCE_END)
@@ -171,13 +169,13 @@ def _hard_wrapped(lines: list[str]) -> bool:
     mid-sentence. A line before a blank line ends its paragraph either way and is not counted.
     News files, the HTML reader's output and the demo and held-out articles have none."""
     counted = open_lines = 0
+    first = True  # no line with text yet
     for i, line in enumerate(lines):
         following = lines[i + 1].strip() if i + 1 < len(lines) else ""
-        if not line.strip() or not following:
-            continue
-        counted += 1
-        first = not any(ln.strip() for ln in lines[:i])
-        open_lines += _ends_mid_sentence(line, following, first)
+        if line.strip() and following:
+            counted += 1
+            open_lines += _ends_mid_sentence(line, following, first)
+        first = first and not line.strip()
     return open_lines > 0 and open_lines >= counted / 3
 
 

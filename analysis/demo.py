@@ -61,16 +61,17 @@ def build_demo_store(
             )
         finally:
             con.close()
-        if fresh and (rebuild or not db_path.exists()):  # another session may have finished first
-            if db_path.exists():
-                _check_not_in_use(db_path)
-            try:
-                # a log left by a store that was killed, not closed, would be replayed into this one
-                if not db_path.exists():
-                    _wal(db_path).unlink(missing_ok=True)
-                os.replace(target, db_path)
-            except OSError as exc:
-                raise StoreError(f"cannot put the demo store at {db_path}: {exc}") from exc
+        if not fresh or (db_path.exists() and not rebuild):  # another session finished first
+            return summary
+        if db_path.exists():
+            _check_not_in_use(db_path)
+        try:
+            # a log left by a store that was killed, not closed, would be replayed into this one
+            if not db_path.exists():
+                _wal(db_path).unlink(missing_ok=True)
+            os.replace(target, db_path)
+        except OSError as exc:
+            raise StoreError(f"cannot put the demo store at {db_path}: {exc}") from exc
         return summary
     finally:
         if fresh:

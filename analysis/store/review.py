@@ -62,6 +62,11 @@ def stance_corrections(con: duckdb.DuckDBPyConnection, default_issue: str) -> li
     return [tuple(r) for r in rows]
 
 
+# A quote's speaker as `quote_facts` shows it; a quote marked "not a quote" keeps its own.
+_SHOWN_SPEAKER = "coalesce(f.speaker, q.speaker)"
+_WITH_SHOWN = "FROM quotes q LEFT JOIN quote_facts f ON f.quote_id = q.id"
+
+
 @dataclass(frozen=True)
 class SpeakerDescription:
     """What a stored quote says of its speaker, for re-typing."""
@@ -74,11 +79,6 @@ class SpeakerDescription:
     context: str | None  # None in stores written before descriptions were kept
     anonymous: bool
     actor_type: str  # the stored prediction
-
-
-# A quote's speaker as `quote_facts` shows it; a quote marked "not a quote" keeps its own.
-_SHOWN_SPEAKER = "coalesce(f.speaker, q.speaker)"
-_WITH_SHOWN = "FROM quotes q LEFT JOIN quote_facts f ON f.quote_id = q.id"
 
 
 def speaker_descriptions(
@@ -147,7 +147,7 @@ def quotes_for_rescoring(
     where = "" if article_ids is None else " WHERE q.article_id IN (SELECT unnest(?))"
     params = [default_issue] + ([] if article_ids is None else [list(article_ids)])
     rows = con.cursor().execute(
-        "SELECT q.id, q.article_id, q.start_char, q.end_char, coalesce(f.speaker, q.speaker), q.text,"
+        f"SELECT q.id, q.article_id, q.start_char, q.end_char, {_SHOWN_SPEAKER}, q.text,"
         " coalesce(a.issue, ?), f.quote_id IS NOT NULL"
         " FROM quotes q JOIN articles a ON a.id = q.article_id"
         " LEFT JOIN quote_facts f ON f.quote_id = q.id"

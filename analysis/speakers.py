@@ -23,6 +23,8 @@ import re
 from spacy.attrs import POS
 from spacy.tokens import Doc, Span, Token
 
+from analysis.nlp import DATELINE
+
 RESOURCES = Path(__file__).parent / "resources"
 
 _SUBJECTS = ("nsubj", "nsubjpass")
@@ -30,6 +32,8 @@ _INHERIT = ("conj", "advcl", "xcomp", "pcomp")  # verbs sharing their head's sub
 _RELATIVE = {"who", "which", "that", "whom"}
 _MALE, _FEMALE = {"he", "him", "his"}, {"she", "her", "hers"}
 _THING = {"it", "its"}
+# Entity types of places: a role beside a place name ("IZIUM, Ukraine — Oksana ...") is not the place.
+_PLACES = frozenset({"GPE", "LOC", "FAC", "NORP"})
 _GROUP = {"they", "them", "their"}
 _MODIFIERS = {"compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "case", "npadvmod"}
 _DESCRIPTION_PREPS = {"of", "for", "at", "from", "with", "in", "on"}
@@ -135,10 +139,6 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-# "WARSAW — ...", "BRUSSELS (Continental Wire) - ...", "CUITO CUANAVALE, Angola — ...": a
-# place in capitals, an optional agency and region, then a dash. "NATO members ..." is not one.
-_DATELINE = re.compile(
-    r"[A-Z][A-Z.'’ ]{2,}(?:\([^)\n]{1,40}\))?(?:,[^\n—–]{1,60})?(?:\s+[—–-]|[—–])")  # not "NATO-led"
 MAX_HEADING_WORDS = 20  # the longest demo or held-out headline has 16
 _SENTENCE_END = tuple(".!?:\"'”’)]…")
 
@@ -194,7 +194,7 @@ def _is_heading(line: str, previous: str, following: str, first: bool, blank_aft
         return False
     if previous and not (after_heading or previous.endswith(_SENTENCE_END)):
         return False
-    return bool((first and blank_after) or _DATELINE.match(following) or _title_case(body))
+    return bool((first and blank_after) or DATELINE.match(following) or _title_case(body))
 
 
 @lru_cache(maxsize=16)  # every cue of an article asks; articles come one after another
@@ -685,12 +685,34 @@ class SpeakerResolver:
                 and (len(span) == 1 or any(t.lower_.rstrip(".") in titles() for t in span)))
 
     def _pronoun(self, pron: Token) -> Speaker:
-        """Resolve he/she/it/they to the nearest earlier fitting mention, subjects first."""
+        """Resolve he/she/it/they to the nearest earlier fitting mention, subjects first.
+
+        A person is looked for in the pronoun's sentence and the two before it; when nothing
+        there fits, in the two reporter's sentences before it in its paragraph, however many
+        quoted sentences stand between ('"...," said X. "One. Two." He added').
+        """
         low = pron.lower_
         kind = "person" if low in _MALE | _FEMALE else "thing" if low in _THING else "group"
         gender = "m" if low in _MALE else "f" if low in _FEMALE else None
         sents = 2 if kind == "person" else 1
-        window_start = _sentence_start(pron, sents)
+        near = _sentence_start(pron, sents)
+        windows = [near]
+        if kind == "person":
+            # only within the pronoun's paragraph: across one, a name the gender of which is
+            # unknown ("Obama" for a "she") is too often the wrong person
+            first_char = paragraph_bounds(doc_text(self.doc), pron.idx)[0]
+            wide = max(_sentence_start(pron, sents, self.inside), _token_at(self.doc, first_char))
+            if wide < near:
+                windows.append(wide)
+        for window_start in windows:
+            who = self._antecedent(pron, window_start, kind, gender)
+            if who is not None:
+                return Speaker(who.speaker, pron.text, who.anonymous, who.context)
+        return Speaker(pron.text, pron.text, False, "")
+
+    def _antecedent(self, pron: Token, window_start: int, kind: str, gender: str | None
+                    ) -> Speaker | None:
+        """The nearest fitting mention from `window_start` up to the pronoun, subjects first."""
         pool = [c for c in self.cands if window_start <= c.pos < pron.i and c.kind == kind]
         if kind == "thing":
             pool += [c for c in self.cands if window_start <= c.pos < pron.i and c.kind == "group" and self.doc[c.pos].ent_type_ == "ORG"]
@@ -704,7 +726,7 @@ class SpeakerResolver:
                     continue
                 if gender:
                     self.gender.setdefault(who.speaker, gender)
-                return Speaker(who.speaker, pron.text, who.anonymous, who.context)
+                return who
         if kind == "person":
             # No mention the tagger knows as a person ("his call sign, Bereza, said ... he
             # told"): the last speaker in the window, as a reader would take it.
@@ -712,8 +734,14 @@ class SpeakerResolver:
                 if (window_start <= at < pron.i and who.speaker.lower() not in _MALE | _FEMALE
                         and (not gender or self.gender.get(who.speaker, gender) == gender)
                         and self._speaks_as_person(self.doc[at])):
-                    return Speaker(who.speaker, pron.text, who.anonymous, who.context)
-        return Speaker(pron.text, pron.text, False, "")
+                    return who
+        return None
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    """Index of the first token starting at or after character offset `char`."""
+    span = doc.char_span(char, len(doc_text(doc)), alignment_mode="expand")
+    return span.start if span is not None else len(doc)
 
 
 def _np_head(tok: Token) -> Token:
@@ -726,14 +754,26 @@ def _np_head(tok: Token) -> Token:
     return tok
 
 
-def _sentence_start(tok: Token, back: int) -> int:
-    """Token index where the sentence `back` sentences before the token's own begins."""
+# However many quoted sentences stand between a pronoun and its antecedent, a reader looks back
+# no further than this many sentences in all.
+_MAX_WINDOW_SENTENCES = 8
+
+
+def _sentence_start(tok: Token, back: int, inside: list[int] | None = None) -> int:
+    """Token index where the sentence `back` sentences before the token's own begins.
+
+    With `inside` (quote index per token, -1 outside), sentences wholly inside quotation marks
+    are not counted: in '"...," said X. "One. Two." He added' the sentence naming X is the one
+    before.
+    """
     start = tok.sent.start
     doc = tok.doc
-    for _ in range(back):
-        if start == 0:
-            break
-        start = doc[start - 1].sent.start
+    counted = seen = 0
+    while counted < back and start > 0 and seen < _MAX_WINDOW_SENTENCES:
+        sent = doc[start - 1].sent
+        start, seen = sent.start, seen + 1
+        if inside is None or any(inside[t.i] < 0 and not (t.is_punct or t.is_space) for t in sent):
+            counted += 1
     return start
 
 
@@ -747,5 +787,9 @@ class _Lazy:
     def get(self) -> Speaker | None:
         if not self.done:
             self.done = True
-            self.value = self.resolver.resolve_head(_np_head(self.tok), depth=1)
+            head = _np_head(self.tok)
+            if (head.dep_ == "appos" and head.head.pos_ == "PROPN"
+                    and head.head.ent_type_ not in _PLACES):
+                head = head.head  # "Lina Saar, an adviser at ...": the adviser is Saar
+            self.value = self.resolver.resolve_head(head, depth=1)
         return self.value

@@ -362,3 +362,43 @@ def test_short_paragraphs_wrapped_at_a_width_are_read_as_paragraphs(nlp) -> None
             "the weapons\nfor decades, said the vote showed that Congress still cared about "
             "civilians.\n\nOpponents said the mines were needed.\n")
     assert "Patrick Leahy" in [s for s, _ in speakers(nlp, text)]
+
+
+def test_a_role_after_a_name_is_that_person_for_a_pronoun(nlp) -> None:
+    # "an adviser" stands beside the name: "she" is Ilse Varn, not an anonymous adviser
+    text = ("“The border needs more than fences,” said Ilse Varn, an adviser at the interior "
+            "ministry. She called the plan “late but welcome.”")
+    assert speakers(nlp, text)[-1] == ("Ilse Varn", "She")
+    text = ("Tobias Renk, a member of the regional assembly who has opposed the depot for "
+            "years, spoke at the gate. “We were promised a date,” he said.")
+    assert speakers(nlp, text)[-1] == ("Tobias Renk", "he")
+    # a role with no name beside it is still its own, anonymous speaker
+    text = "A member of the assembly spoke at the gate. “We were promised a date,” he said."
+    assert speakers(nlp, text)[-1][0] == "anonymous member"
+
+
+def test_quoted_sentences_do_not_push_the_antecedent_out_of_reach(nlp) -> None:
+    text = ("“The treaty was signed for another age,” said Anton Petrescu, who chairs the "
+            "committee. “Our border is long. We cannot guard every metre. Nobody likes mines.” "
+            "He dismissed the warnings as “noise from far away.”")
+    assert speakers(nlp, text)[-1] == ("Anton Petrescu", "He")
+    # ... but the search stays in the pronoun's paragraph
+    text = ("Anton Petrescu chaired the session.\n"
+            "“Our border is long. We cannot guard every metre. Nobody likes mines. "
+            "The winters are hard,” she said.")
+    assert speakers(nlp, text)[-1] == ("she", "she")
+
+
+def test_a_person_beside_a_dateline_place_is_not_the_place(nlp) -> None:
+    text = ("VARNA, Bulgaria — Elena Dimova kneels beside the fence, and she knows that one "
+            "missed wire can undo a season of work.\n“Nobody here is neutral,” she said.")
+    assert speakers(nlp, text) == [("Elena Dimova", "she"), ("Elena Dimova", "she")]
+
+
+@pytest.mark.parametrize("dateline", ["VILNIUS, Lithuania (AP) — ", "WARSAW — ", "RIGA - "])
+def test_the_dateline_is_neither_speaker_nor_content(nlp, dateline: str) -> None:
+    text = (f"Baltic ministers meet\n{dateline}The foreign minister said on Tuesday that the "
+            "country would leave the treaty.")
+    (att,) = find_attributions(nlp(text))
+    assert att.speaker == "foreign minister"
+    assert att.text_in(text).startswith("the country would leave")

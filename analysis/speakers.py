@@ -18,7 +18,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-import re
 
 from spacy.attrs import POS
 from spacy.tokens import Doc, Span, Token

@@ -44,6 +44,13 @@ _BODY_NOUNS = {
     "commission", "court", "newspaper", "paper", "network", "board", "team", "union", "coalition",
     "delegation", "embassy", "mission",
 }
+# What else an appositive names when it is not a person ("Caldera, a security firm").
+_NOT_PEOPLE = {
+    "firm", "charity", "institute", "tank", "alliance", "foundation", "association", "federation",
+    "corporation", "manufacturer", "maker", "contractor", "broadcaster", "outlet", "publication",
+    "nonprofit", "non-profit", "country", "nation", "state", "city", "town", "village", "province",
+    "region", "base", "site", "port", "programme", "program", "system", "treaty", "convention",
+}
 _MAX_CONTEXT_TOKENS = 30
 
 
@@ -420,18 +427,59 @@ def person_start(doc: Doc, start: int, end: int) -> int:
     return start
 
 
+# Titles only a person carries. The tagger calls some titled names organisations
+# ("Representative Nolan Fairbanks"); one that opens with these is a person all the same.
+_PERSONAL_TITLES = frozenset({
+    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "senator", "sen",
+    "representative", "rep", "congressman", "congresswoman", "congressmember", "governor",
+    "gov", "mayor", "general", "gen", "admiral", "adm", "colonel", "col", "major", "maj",
+    "captain", "capt", "sergeant", "sgt", "lt", "lieutenant", "ambassador", "judge", "rev",
+    "reverend", "sheriff",
+})
+# Words that end the name of a body, not of a person ("General Dynamics Land Systems").
+_ORG_WORDS = frozenset({
+    "command", "corps", "force", "forces", "army", "navy", "guard", "institute", "foundation",
+    "center", "centre", "university", "college", "school", "hospital", "service", "services",
+    "bureau", "directorate", "staff", "house", "senate", "congress", "parliament", "assembly",
+    "systems", "dynamics", "motors", "electric", "group", "inc", "corp", "ltd",
+})
+
+
+def titled_name(span: Span) -> list[str] | None:
+    """The name in an entity the tagger calls an organisation but that opens with a personal
+    title ("Representative Nolan Fairbanks" -> ["Nolan", "Fairbanks"]), else None."""
+    written = written_words(span)
+    if not written or written[0].lower().rstrip(".") not in _PERSONAL_TITLES:
+        return None
+    words = strip_title(written)
+    if 2 <= len(words) <= 3 and all(
+            w[:1].isupper() and w.lower() not in _ORG_WORDS | _BODY_NOUNS for w in words):
+        return words
+    return None
+
+
+def _entity_at(tok: Token) -> Span:
+    """The named entity holding `tok` (token attributes, not doc.ents, which scans the doc)."""
+    doc = tok.doc
+    start, end = tok.i, tok.i + 1
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
+
+
 def person_name(span: Span) -> str | None:
     """The person's name inside a mention, without titles, or None when it names no person."""
     root = span.root
-    if root.ent_type_ == "PERSON":  # token attributes, not span.ents, which scans the whole doc
-        doc = span.doc
-        start, end = root.i, root.i + 1
-        while start > 0 and doc[start].ent_iob_ == "I":
-            start -= 1
-        while end < len(doc) and doc[end].ent_iob_ == "I":
-            end += 1
-        words = strip_title(written_words(doc[person_start(doc, start, end):end]))
+    if root.ent_type_ == "PERSON":
+        ent = _entity_at(root)
+        words = strip_title(written_words(span.doc[person_start(span.doc, ent.start, ent.end):ent.end]))
         return " ".join(words) or None
+    if root.ent_type_ == "ORG":
+        words = titled_name(_entity_at(root))
+        if words:
+            return " ".join(words)
     # names are capitalised but for their particles: the tagger calls "foreign ministry" proper
     # nouns after "China’s"
     props = [t for t in span if (t.pos_ == "PROPN" and (t.text[:1].isupper() or t.lower_ in _PARTICLES)
@@ -490,6 +538,10 @@ class SpeakerResolver:
                     start > 0 and doc[start - 1].lower_.rstrip(".") in titles())
                 if len(words) == 1 and titled:  # "Senator Graham": a surname, whoever else is Graham
                     self.surnames.add(words[0])
+            elif ent.label_ == "ORG" and inside[ent.start] < 0:
+                words = titled_name(ent)
+                for key in name_keys(words) if words else ():
+                    self.names.setdefault(key, []).append((ent.start, words))
 
     @property
     def cands(self) -> list[_Cand]:
@@ -518,8 +570,8 @@ class SpeakerResolver:
 
     def _kind(self, tok: Token) -> str | None:
         low = tok.lower_
-        if tok.ent_type_ == "PERSON" or (tok.pos_ == "PROPN" and low in self.names):
-            return "person"
+        if tok.ent_type_ == "PERSON" or (tok.text[:1].isupper() and low in self.names):
+            return "person"  # a known surname, even when tagged a common noun ("Fairbanks")
         if tok.ent_type_ in ("ORG", "GPE", "NORP") or low in _BODY_NOUNS or low in document_nouns():
             return "thing" if tok.tag_ not in ("NNS", "NNPS") else "group"
         if low in anonymous_heads() and tok.tag_ == "NN":
@@ -615,7 +667,7 @@ class SpeakerResolver:
             return self._note(Speaker("anonymous " + " ".join(words), span.text, True, desc), desc)
         plain = span.text[4:] if span[0].lower_ == "the" and len(span) > 1 else span.text
         if span[0].lower_ == "the" and head.pos_ == "NOUN" and len(span) <= 3:
-            earlier = self._earlier_with(low, head.i)
+            earlier = self._earlier_mention(head, depth) or self._earlier_with(low, head.i)
             if earlier is not None:
                 return Speaker(earlier.speaker, span.text, earlier.anonymous, earlier.context)
         return self._note(Speaker(plain, span.text, False, desc), desc)
@@ -661,6 +713,18 @@ class SpeakerResolver:
                         return self.resolve_head(objs[0], depth + 1)
         return None
 
+    def _earlier_mention(self, head: Token, depth: int) -> Speaker | None:
+        """Who "the official" is: the nearest earlier "a senior Pentagon official" (the same
+        noun heading its own phrase, outside quotes) in the three reporter's sentences before."""
+        if depth >= 2 or head.lower_ not in anonymous_heads():
+            return None  # "the memo", "the group": those have their own rules
+        start = _sentence_start(head, 3, self.inside)
+        for tok in reversed(self.doc[start:head.i]):
+            if (tok.lower_ == head.lower_ and tok.pos_ == "NOUN" and self.inside[tok.i] < 0
+                    and tok.dep_ not in ("compound", "amod")):
+                return self.resolve_head(tok, depth + 1)
+        return None
+
     def _earlier_with(self, word: str, pos: int) -> Speaker | None:
         """An earlier speaker whose description holds this noun ("the senator" -> Senator McCain)."""
         for at, who in reversed(self.history):
@@ -678,6 +742,10 @@ class SpeakerResolver:
             return True
         if head.pos_ == "NOUN":
             return kind is None
+        if head.pos_ == "PROPN" and head.ent_type_ not in _PLACES and any(
+                c.dep_ == "appos" and c.tag_ == "NN" and not c.ent_type_
+                and c.lower_ not in _BODY_NOUNS | _NOT_PEOPLE for c in head.children):
+            return True  # "Amara Nwosu, a professor of law": a person, whatever the tagger says
         span = mention_span(head)
         return (head.pos_ == "PROPN" and head.ent_type_ not in ("GPE", "NORP")
                 and not head.is_upper and span[0].lower_ != "the"

@@ -402,3 +402,34 @@ def test_the_dateline_is_neither_speaker_nor_content(nlp, dateline: str) -> None
     (att,) = find_attributions(nlp(text))
     assert att.speaker == "foreign minister"
     assert att.text_in(text).startswith("the country would leave")
+
+
+def test_the_official_is_the_official_introduced_before(nlp) -> None:
+    text = ("The navy will add two destroyers to the base, a senior Pentagon official said on "
+            "Thursday. “The threat has grown and our ships have not kept pace,” the official told "
+            "reporters. A decision was “months away”, the official said.")
+    got = speakers(nlp, text)
+    assert [s for s, _ in got] == ["anonymous senior Pentagon official"] * 3
+    # not a name that merely holds the word: the agency's "official news agency" is not him
+    text = ("North Korea's official news agency called the vote “a declaration of war”.\n"
+            "In Seoul, a foreign ministry official was cautious. “We are consulting our allies,” "
+            "the official said.")
+    assert speakers(nlp, text)[-1][0] == "anonymous foreign ministry official"
+
+
+def test_a_titled_name_the_tagger_calls_an_organisation_is_a_person(nlp) -> None:
+    text = ("“Taiwan spends less on defence than Poland does,” said Representative Nolan "
+            "Fairbanks, who chairs the subcommittee.\nDmitri Halloway, a fellow at a think tank, "
+            "argued that the money would sit unspent.\nFairbanks rejected claims that the cut "
+            "changed policy. “Trimming one account is not abandoning anyone,” he said.")
+    got = speakers(nlp, text)
+    assert got[0][0] == "Nolan Fairbanks"
+    assert got[-1] == ("Nolan Fairbanks", "he")
+
+
+def test_a_name_with_a_role_beside_it_can_be_a_he_or_she(nlp) -> None:
+    # the tagger calls "Amara Nwosu" an organisation here; "a professor" says she is a person
+    text = ("Legal scholars were sceptical. Amara Nwosu, a professor of international law in "
+            "Washington, said a blockade was an act of war. “You cannot enforce the law by "
+            "breaking it,” she said.")
+    assert speakers(nlp, text)[-1] == ("Amara Nwosu", "she")

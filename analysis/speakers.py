@@ -395,6 +395,8 @@ def strip_title(words: list[str]) -> list[str]:
     out = list(words)
     while len(out) > 1 and out[0].lower().rstrip(".") in titles():
         out.pop(0)
+        if out[:2] == ["First", "Class"] and len(out) > 2:  # "Sergeant First Class", "Private ..."
+            del out[:2]
     if out:
         last = out[-1]
         for suffix in ("'s", "’s", "'", "’"):
@@ -542,6 +544,20 @@ class SpeakerResolver:
                 words = titled_name(ent)
                 for key in name_keys(words) if words else ():
                     self.names.setdefault(key, []).append((ent.start, words))
+        self._untagged_full_names()
+
+    def _untagged_full_names(self) -> None:
+        """Full names the tagger left untagged ("Hoa Nguyen sat ...") whose surname it tags
+        elsewhere ("said Nguyen"), so that the surname alone gets the full name."""
+        alone = {key for key, forms in self.names.items() if all(len(w) == 1 for _, w in forms)}
+        if not alone:
+            return
+        for tok in self.doc:
+            if (tok.lower_ in alone and tok.pos_ == "PROPN" and not tok.ent_type_
+                    and self.inside[tok.i] < 0
+                    and person_start(self.doc, tok.i, tok.i + 1) == tok.i - 1):
+                words = written_words(self.doc[tok.i - 1 : tok.i + 1])
+                self.names[tok.lower_].append((tok.i - 1, words))
 
     @property
     def cands(self) -> list[_Cand]:

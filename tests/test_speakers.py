@@ -433,3 +433,17 @@ def test_a_name_with_a_role_beside_it_can_be_a_he_or_she(nlp) -> None:
             "Washington, said a blockade was an act of war. “You cannot enforce the law by "
             "breaking it,” she said.")
     assert speakers(nlp, text)[-1] == ("Amara Nwosu", "she")
+
+
+def test_a_rank_of_several_words_is_stripped() -> None:
+    assert strip_title(["Sergeant", "First", "Class", "Marcus", "Delaney"]) == ["Marcus", "Delaney"]
+    assert strip_title(["First", "Class", "Delaney"]) == ["First", "Class", "Delaney"]
+
+
+def test_a_surname_gets_the_full_name_the_tagger_missed(nlp) -> None:
+    # the tagger tags "Nguyen" alone, later, but not "Hoa Nguyen" under the headline
+    text = ("At Mine Funding Hearing, a Survivor’s Testimony Meets the Army’s Budget Pitch\n"
+            "Hoa Nguyen sat in the second row of the hearing room.\n"
+            "“I was nine years old and walking to my aunt’s house,” said Nguyen, who lost her "
+            "left leg to a mine.")
+    assert speakers(nlp, text)[-1][0] == "Hoa Nguyen"

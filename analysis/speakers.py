@@ -496,6 +496,27 @@ def person_name(span: Span) -> str | None:
 
 
 
+# Offices named by a noun after "the" that stand for the person holding them ("the minister").
+_OFFICE_NOUNS = frozenset({"minister", "secretary", "president", "chairman", "chairwoman",
+                           "commander", "envoy", "chancellor", "premier"})
+
+
+def _described_as_person(tok: Token) -> bool:
+    """A name with a person's appositive beside it, whatever the tagger calls the name:
+    "Amara Nwosu, a professor of law", "Mykola Danylenko, 63,"."""
+    if tok.pos_ != "PROPN" or tok.ent_type_ in _PLACES:
+        return False
+    for c in tok.children:
+        if c.dep_ != "appos":
+            continue
+        if c.like_num and c.text.isdigit() and 10 <= int(c.text) <= 110:
+            return True  # an age
+        if (c.tag_ == "NN" and c.ent_type_ in ("", "DATE")
+                and c.lower_ not in _BODY_NOUNS | _NOT_PEOPLE):
+            return True
+    return False
+
+
 def _subjectish(tok: Token) -> bool:
     """Whether the token is (part of) a clause subject: "Hegseth" in "Hegseth's memo outlines"."""
     for _ in range(3):
@@ -572,7 +593,10 @@ class SpeakerResolver:
         out: list[_Cand] = []
         pos = doc.to_array([POS]).tolist() if len(doc) else []
         nominal = {doc.vocab.strings["PROPN"], doc.vocab.strings["NOUN"]}
-        for i in (i for i, p in enumerate(pos) if p in nominal):  # no Token for other words
+        adjective = doc.vocab.strings["ADJ"]
+        offices = _PERSONAL_TITLES | _OFFICE_NOUNS
+        for i in (i for i, p in enumerate(pos) if p in nominal  # no Token for other words
+                  or (p == adjective and doc[i].lower_ in offices)):  # "the general" as ADJ
             tok = doc[i]
             if self.inside[i] >= 0:
                 continue
@@ -588,10 +612,15 @@ class SpeakerResolver:
         low = tok.lower_
         if tok.ent_type_ == "PERSON" or (tok.text[:1].isupper() and low in self.names):
             return "person"  # a known surname, even when tagged a common noun ("Fairbanks")
+        if _described_as_person(tok):
+            return "person"
         if tok.ent_type_ in ("ORG", "GPE", "NORP") or low in _BODY_NOUNS or low in document_nouns():
             return "thing" if tok.tag_ not in ("NNS", "NNPS") else "group"
         if low in anonymous_heads() and tok.tag_ == "NN":
             return "person"  # "a senior official ... he added"
+        if low in _PERSONAL_TITLES | _OFFICE_NOUNS and tok.tag_ in ("NN", "JJ") and any(
+                c.lower_ == "the" for c in tok.children):
+            return "person"  # "the general conceded ... he said"
         if tok.tag_ == "NNS" and tok.dep_ in _SUBJECTS:
             return "group"
         return None
@@ -682,7 +711,8 @@ class SpeakerResolver:
                 t for t in span if not (t.i == span.start and t.lower_ in _INDEFINITE | _ARTICLES))
             return self._note(Speaker("anonymous " + " ".join(words), span.text, True, desc), desc)
         plain = span.text[4:] if span[0].lower_ == "the" and len(span) > 1 else span.text
-        if span[0].lower_ == "the" and head.pos_ == "NOUN" and len(span) <= 3:
+        if span[0].lower_ == "the" and len(span) <= 3 and (
+                head.pos_ == "NOUN" or low in _PERSONAL_TITLES | _OFFICE_NOUNS):
             earlier = self._earlier_mention(head, depth) or self._earlier_with(low, head.i)
             if earlier is not None:
                 return Speaker(earlier.speaker, span.text, earlier.anonymous, earlier.context)
@@ -758,10 +788,6 @@ class SpeakerResolver:
             return True
         if head.pos_ == "NOUN":
             return kind is None
-        if head.pos_ == "PROPN" and head.ent_type_ not in _PLACES and any(
-                c.dep_ == "appos" and c.tag_ == "NN" and not c.ent_type_
-                and c.lower_ not in _BODY_NOUNS | _NOT_PEOPLE for c in head.children):
-            return True  # "Amara Nwosu, a professor of law": a person, whatever the tagger says
         span = mention_span(head)
         return (head.pos_ == "PROPN" and head.ent_type_ not in ("GPE", "NORP")
                 and not head.is_upper and span[0].lower_ != "the"
@@ -807,6 +833,8 @@ class SpeakerResolver:
                 who = cand.speaker.get()
                 if who is None or (gender and self.gender.get(who.speaker, gender) != gender):
                     continue
+                if who.speaker.islower() and self.doc[cand.pos].lower_ in _OFFICE_NOUNS | _PERSONAL_TITLES:
+                    continue  # "the general" whom nothing before names: look further back
                 if gender:
                     self.gender.setdefault(who.speaker, gender)
                 return who

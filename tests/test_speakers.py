@@ -447,3 +447,21 @@ def test_a_surname_gets_the_full_name_the_tagger_missed(nlp) -> None:
             "“I was nine years old and walking to my aunt’s house,” said Nguyen, who lost her "
             "left leg to a mine.")
     assert speakers(nlp, text)[-1][0] == "Hoa Nguyen"
+
+
+def test_an_age_or_a_role_beside_a_name_makes_it_a_person(nlp) -> None:
+    text = ("For farmers, the calculation is simpler. Mykola Danylenko, 63, has not planted his "
+            "fields near Balakliia for three seasons. “I don't care whose mines they are,” he said.")
+    assert speakers(nlp, text)[-1] == ("Mykola Danylenko", "he")
+    text = ("Marlene Kühn, who runs a youth charity, said the draft was unfair.\n"
+            "Jan-Philipp Weber, a military sociologist at the Bundeswehr University in Munich, "
+            "noted that countries differ. “It depends on whether call-ups are fair,” he said.")
+    assert speakers(nlp, text)[-1] == ("Jan-Philipp Weber", "he")
+
+
+def test_the_general_is_the_general_named_before(nlp) -> None:
+    text = ("“Every war we have studied tells the same story,” Lieutenant General Harlan Voss told "
+            "the panel.\nRepresentative Lena Okafor pressed Voss on failure rates, and the general "
+            "conceded that testing was incomplete. “I can’t give you a number today,” he said.")
+    got = speakers(nlp, text)
+    assert got[-2][0] == "Harlan Voss" and got[-1] == ("Harlan Voss", "he")

@@ -710,7 +710,7 @@ class SpeakerResolver:
             words = written_words(
                 t for t in span if not (t.i == span.start and t.lower_ in _INDEFINITE | _ARTICLES))
             return self._note(Speaker("anonymous " + " ".join(words), span.text, True, desc), desc)
-        plain = span.text[4:] if span[0].lower_ == "the" and len(span) > 1 else span.text
+        plain = _phrase_as_speaker(span)
         if span[0].lower_ == "the" and len(span) <= 3 and (
                 head.pos_ == "NOUN" or low in _PERSONAL_TITLES | _OFFICE_NOUNS):
             earlier = self._earlier_mention(head, depth) or self._earlier_with(low, head.i)
@@ -853,6 +853,20 @@ def _token_at(doc: Doc, char: int) -> int:
     """Index of the first token starting at or after character offset `char`."""
     span = doc.char_span(char, len(doc_text(doc)), alignment_mode="expand")
     return span.start if span is not None else len(doc)
+
+
+def _phrase_as_speaker(span: Span) -> str:
+    """A speaker that is a phrase, not a name, as one spelling wherever it stands: without its
+    article ("The defence ministry", "a government") and without the capital only a sentence
+    start gave it ("Diplomats said" and "said diplomats" are one group). Names keep theirs."""
+    first = span[0]
+    if len(span) > 1 and first.lower_ in _ARTICLES:
+        return span.doc[span.start + 1 : span.end].text.strip()
+    text = span.text
+    if (first.is_sent_start and first.pos_ != "PROPN" and first.is_title and not first.ent_type_
+            and not any(t.text == first.text and not t.is_sent_start for t in span.doc)):
+        return text[:1].lower() + text[1:]  # never a word the article capitalises elsewhere
+    return text
 
 
 def _np_head(tok: Token) -> Token:

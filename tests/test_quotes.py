@@ -121,7 +121,7 @@ def test_quote_pieces_exclude_marks_and_are_one_record(nlp) -> None:
             "Economists argue the tariff will raise prices for farmers.",
             "the tariff will raise prices for farmers",
             "argue",
-            "Economists",
+            "economists",
         ),
         (
             "According to the port authority, the channel will be dredged in spring.",

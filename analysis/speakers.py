@@ -863,10 +863,21 @@ def _phrase_as_speaker(span: Span) -> str:
     if len(span) > 1 and first.lower_ in _ARTICLES:
         return span.doc[span.start + 1 : span.end].text.strip()
     text = span.text
-    if (first.is_sent_start and first.pos_ != "PROPN" and first.is_title and not first.ent_type_
-            and not any(t.text == first.text and not t.is_sent_start for t in span.doc)):
+    # a determiner, adjective, number or plural noun, not a singular word that may be a name
+    common = first.pos_ in ("DET", "ADJ", "NUM", "PRON") or first.tag_ == "NNS"
+    if (common and _opens_sentence(first) and first.is_title
+            and first.ent_type_ not in _PLACES | {"PERSON"}  # "Polish officials"
+            and not any(t.text == first.text and not _opens_sentence(t) for t in span.doc)):
         return text[:1].lower() + text[1:]  # never a word the article capitalises elsewhere
     return text
+
+
+def _opens_sentence(tok: Token) -> bool:
+    """First word of a sentence or of a line (the parser may run a heading into the next line)."""
+    if tok.is_sent_start or tok.i == 0:
+        return True
+    before = tok.doc[tok.i - 1]
+    return before.is_space and "\n" in before.text or before.text_with_ws.endswith("\n")
 
 
 def _np_head(tok: Token) -> Token:

@@ -31,7 +31,8 @@ speakers = data.query("top_speakers", f, limit=top_n)
 
 def to_speaker(point: dict) -> None:
     values = widgets.point_values(point)
-    filters.drill_down(f, PAGE, speaker=values[5], stances=(values[1],))
+    filters.drill_down(f, PAGE, speaker=values[5], stances=(values[1],),
+                       actor_types=(values[0],))
 
 
 widgets.chart(widgets.fig(charts.speakers_bar, speakers,
@@ -48,7 +49,7 @@ st.caption("Share of each actor type's quotes attributed to an unnamed source "
            "(\"a senior official\", \"a diplomat\").")
 
 st.subheader("One speaker over time")
-names = list(speakers["speaker"])
+names = list(dict.fromkeys(speakers["speaker"]))  # a name typed two ways has two bars
 default = f.speaker if f.speaker in names else (names[0] if names else None)
 who = st.selectbox("Speaker", names, index=names.index(default) if default else None,
                    key="spk_pick", help="The speakers in the chart above; to pick anyone, use "

@@ -175,3 +175,23 @@ def test_articles_without_an_issue_count_as_one_more_issue():
             anonymous=False, stance="supportive")])
     assert Q.corpus_summary(con, Filters())["issues"] == 2
     assert Q.corpus_summary(con, Filters(issue="Banning cluster munitions"))["issues"] == 1
+
+
+def test_one_name_typed_two_ways_is_two_speakers():
+    from analysis.records import Article, Quote
+    from analysis.store import connect, save_article
+
+    con = connect(":memory:")
+    for i, actor in enumerate(("military", "congressional", "congressional")):
+        text = f'"We need this," Dana Whitfield said in report {i}.'
+        article = Article(doc_id=f"d{i}", text=text, title=f"T{i}", outlet="Ledger",
+                          published=date(2024, 1, 1 + i), url=None, issue="Mines")
+        quote = Quote(doc_id=article.doc_id, quote="We need this,", pieces=((1, 14),),
+                      kind="direct", cue="said", speaker="Dana Whitfield",
+                      speaker_mention="Dana Whitfield", actor_type=actor, anonymous=False,
+                      stance="supportive", p_supportive=0.8, p_opposed=0.1, p_neutral=0.1,
+                      model_version="m", article_id=article.article_id)
+        save_article(con, article, [quote])
+    rows = Q.top_speakers(con, Filters(), limit=5)
+    assert list(zip(rows["speaker"], rows["actor_type"], rows["n"])) == [
+        ("Dana Whitfield", "congressional", 2), ("Dana Whitfield", "military", 1)]

@@ -323,16 +323,21 @@ def articles_list(con: Con, f: Filters, limit: int = 200) -> pd.DataFrame:
 # --- Speakers -----------------------------------------------------------------------------------
 
 def top_speakers(con: Con, f: Filters, limit: int = 25) -> pd.DataFrame:
-    """The most quoted speakers with actor type and stance mix."""
+    """The most quoted speakers with actor type and stance mix.
+
+    One row per speaker and actor type: one name can stand for two people ("Colonel Dana
+    Whitfield, a Pentagon spokesperson" and "Senator Dana Whitfield"), and "anonymous
+    spokesperson" for many; each article's own description keeps them apart.
+    """
     where, params = where_clause(f)
-    sql = f"""SELECT speaker, mode(actor_type) AS actor_type, bool_or(anonymous) AS anonymous,
+    sql = f"""SELECT speaker, actor_type, bool_or(anonymous) AS anonymous,
                      count(*) AS n,
                      count(*) FILTER (WHERE stance = 'supportive') AS supportive,
                      count(*) FILTER (WHERE stance = 'opposed') AS opposed,
                      count(*) FILTER (WHERE stance = 'neutral') AS neutral,
                      arg_max(quote, confidence) AS example
               FROM quote_facts {_and(where, 'speaker IS NOT NULL')}
-              GROUP BY speaker ORDER BY n DESC, speaker LIMIT ?"""
+              GROUP BY speaker, actor_type ORDER BY n DESC, speaker, actor_type LIMIT ?"""
     return _df(con, sql, [*params, limit])
 
 

@@ -50,6 +50,9 @@ _NOT_PEOPLE = {
     "corporation", "manufacturer", "maker", "contractor", "broadcaster", "outlet", "publication",
     "nonprofit", "non-profit", "country", "nation", "state", "city", "town", "village", "province",
     "region", "base", "site", "port", "programme", "program", "system", "treaty", "convention",
+    "unit", "brigade", "battalion", "regiment", "division", "squadron", "fleet", "militia",
+    "hub", "startup", "collective", "platform", "outfit", "channel", "website", "magazine",
+    "watchdog", "regulator", "body", "bloc", "pact", "consortium", "cartel", "gang",
 }
 _MAX_CONTEXT_TOKENS = 30
 
@@ -447,6 +450,11 @@ _ORG_WORDS = frozenset({
 })
 
 
+def _in_rank(doc: Doc, i: int) -> bool:
+    """Whether token i is part of a rank ("Sergeant First Class Ruiz": "Class" is no given name)."""
+    return doc[i].text in ("First", "Class") and i > 0 and doc[i - 1].text in ("Sergeant", "First", "Private")
+
+
 def titled_name(span: Span) -> list[str] | None:
     """The name in an entity the tagger calls an organisation but that opens with a personal
     title ("Representative Nolan Fairbanks" -> ["Nolan", "Fairbanks"]), else None."""
@@ -519,6 +527,8 @@ def _described_as_person(tok: Token) -> bool:
 
 def _subjectish(tok: Token) -> bool:
     """Whether the token is (part of) a clause subject: "Hegseth" in "Hegseth's memo outlines"."""
+    if tok.dep_ == "ROOT" and tok.pos_ in ("PROPN", "NOUN"):
+        return True  # "Olena Bondar, 34, sheltered with her children.": the sentence's topic
     for _ in range(3):
         if tok.dep_ in _SUBJECTS:
             return True
@@ -576,9 +586,15 @@ class SpeakerResolver:
         for tok in self.doc:
             if (tok.lower_ in alone and tok.pos_ == "PROPN" and not tok.ent_type_
                     and self.inside[tok.i] < 0
-                    and person_start(self.doc, tok.i, tok.i + 1) == tok.i - 1):
-                words = written_words(self.doc[tok.i - 1 : tok.i + 1])
-                self.names[tok.lower_].append((tok.i - 1, words))
+                    and person_start(self.doc, tok.i, tok.i + 1) == tok.i - 1
+                    and not _in_rank(self.doc, tok.i - 1)):
+                start = tok.i - 1
+                while (start >= 2 and self.doc[start - 1].text == "-"  # "Jan-Philipp Weber"
+                       and not self.doc[start - 2].whitespace_ and not self.doc[start - 1].whitespace_
+                       and self.doc[start - 2].is_title):
+                    start -= 2
+                words = written_words(self.doc[start : tok.i + 1])
+                self.names[tok.lower_].append((start, words))
 
     @property
     def cands(self) -> list[_Cand]:
@@ -610,8 +626,10 @@ class SpeakerResolver:
 
     def _kind(self, tok: Token) -> str | None:
         low = tok.lower_
-        if tok.ent_type_ == "PERSON" or (tok.text[:1].isupper() and low in self.names):
-            return "person"  # a known surname, even when tagged a common noun ("Fairbanks")
+        if tok.ent_type_ == "PERSON" or (tok.text[:1].isupper() and low in self.names
+                                          and tok.dep_ not in ("compound", "amod", "nmod")):
+            return "person"  # a known surname, even tagged a common noun ("Fairbanks"), but
+            # not the first word of "Price caps" where Ned Price is in the article
         if _described_as_person(tok):
             return "person"
         if tok.ent_type_ in ("ORG", "GPE", "NORP") or low in _BODY_NOUNS or low in document_nouns():
@@ -767,8 +785,9 @@ class SpeakerResolver:
         start = _sentence_start(head, 3, self.inside)
         for tok in reversed(self.doc[start:head.i]):
             if (tok.lower_ == head.lower_ and tok.pos_ == "NOUN" and self.inside[tok.i] < 0
-                    and tok.dep_ not in ("compound", "amod")):
-                return self.resolve_head(tok, depth + 1)
+                    and tok.dep_ not in ("compound", "amod")
+                    and (tok.dep_ == "appos" or _subjectish(tok))):  # not "charged any official"
+                return self.resolve_head(_beside_name(tok), depth + 1)
         return None
 
     def _earlier_with(self, word: str, pos: int) -> Speaker | None:
@@ -814,19 +833,25 @@ class SpeakerResolver:
             if wide < near:
                 windows.append(wide)
         for window_start in windows:
-            who = self._antecedent(pron, window_start, kind, gender)
+            # beyond the near window only a subject or an earlier speaker will do
+            who = self._antecedent(pron, window_start, kind, gender,
+                                   subjects_only=window_start < near)
             if who is not None:
                 return Speaker(who.speaker, pron.text, who.anonymous, who.context)
         return Speaker(pron.text, pron.text, False, "")
 
-    def _antecedent(self, pron: Token, window_start: int, kind: str, gender: str | None
-                    ) -> Speaker | None:
-        """The nearest fitting mention from `window_start` up to the pronoun, subjects first."""
-        pool = [c for c in self.cands if window_start <= c.pos < pron.i and c.kind == kind]
+    def _antecedent(self, pron: Token, window_start: int, kind: str, gender: str | None,
+                    subjects_only: bool = False) -> Speaker | None:
+        """The nearest fitting mention from `window_start` up to the pronoun, subjects first,
+        never one inside what the pronoun's own verb reports ("The minister will decide, she
+        said")."""
+        reported = _reported_by(pron, self.inside)
+        pool = [c for c in self.cands if window_start <= c.pos < pron.i and c.kind == kind
+                and c.pos not in reported]
         if kind == "thing":
             pool += [c for c in self.cands if window_start <= c.pos < pron.i and c.kind == "group" and self.doc[c.pos].ent_type_ == "ORG"]
             pool.sort(key=lambda c: c.pos)
-        for want_subject in (True, False):
+        for want_subject in (True,) if subjects_only else (True, False):
             for cand in reversed(pool):
                 if want_subject and not cand.subject:
                     continue
@@ -847,6 +872,24 @@ class SpeakerResolver:
                         and self._speaks_as_person(self.doc[at])):
                     return who
         return None
+
+
+def _reported_by(pron: Token, inside: list[int]) -> set[int]:
+    """Token indices of the clause a pronoun's verb reports without quotation marks ("X will
+    decide" in "X will decide, she said"); empty when the pronoun is no subject of such a verb.
+
+    A clause that holds a quotation is left alone: the parser hangs the reporter's own words
+    on it ("Sen. McCaskill scolded him: '...,' she said" puts McCaskill under "said").
+    """
+    if pron.dep_ not in _SUBJECTS:
+        return set()
+    out: set[int] = set()
+    for c in pron.head.children:
+        if c.dep_ in ("ccomp", "parataxis"):
+            clause = [t.i for t in c.subtree]
+            if all(inside[i] < 0 for i in clause):
+                out.update(clause)
+    return out
 
 
 def _token_at(doc: Doc, char: int) -> int:
@@ -878,6 +921,14 @@ def _opens_sentence(tok: Token) -> bool:
         return True
     before = tok.doc[tok.i - 1]
     return before.is_space and "\n" in before.text or before.text_with_ws.endswith("\n")
+
+
+def _beside_name(tok: Token) -> Token:
+    """The name a role noun stands beside ("Lina Saar, an adviser at ...": the adviser is Saar),
+    else the noun itself."""
+    if tok.dep_ == "appos" and tok.head.pos_ == "PROPN" and tok.head.ent_type_ not in _PLACES:
+        return tok.head
+    return tok
 
 
 def _np_head(tok: Token) -> Token:
@@ -923,9 +974,5 @@ class _Lazy:
     def get(self) -> Speaker | None:
         if not self.done:
             self.done = True
-            head = _np_head(self.tok)
-            if (head.dep_ == "appos" and head.head.pos_ == "PROPN"
-                    and head.head.ent_type_ not in _PLACES):
-                head = head.head  # "Lina Saar, an adviser at ...": the adviser is Saar
-            self.value = self.resolver.resolve_head(head, depth=1)
+            self.value = self.resolver.resolve_head(_beside_name(_np_head(self.tok)), depth=1)
         return self.value

@@ -475,3 +475,72 @@ def test_a_group_is_spelt_one_way_wherever_it_stands(nlp) -> None:
     # a name at a sentence start keeps its capital when the article capitalises it elsewhere
     text = "Wines said the vote was close. The count, Wines added, took all night."
     assert [s for s, _ in speakers(nlp, text)] == ["Wines", "Wines"]
+
+
+# Cases a review of this session's changes found, each written for this test.
+
+def test_the_official_beside_a_name_is_that_person_and_an_object_is_no_antecedent(nlp) -> None:
+    text = ("“We are short of shells,” said Marta Kowal, a senior Polish defence official. "
+            "“We are the hub for these deliveries,” the official added.")
+    assert speakers(nlp, text)[-1][0] == "Marta Kowal"
+    text = ("A NATO official said the drills would go ahead. Prosecutors have not charged any "
+            "official. “We know where every launcher is,” the official said.")
+    assert speakers(nlp, text)[-1][0] == "anonymous NATO official"
+
+
+@pytest.mark.parametrize("lead, content", [
+    ("NATO — and not the EU — will lead the mission, Mark Rutte said.",
+     "NATO — and not the EU — will lead the mission"),
+    ("EU — the bloc that once called itself a peace project — now buys shells, its "
+     "commissioner said.", "EU — the bloc that once called itself a peace project — now buys shells"),
+])
+def test_a_capitalised_name_and_a_dash_before_lowercase_words_is_no_dateline(nlp, lead, content):
+    text = "Allies agree on air policing\n" + lead
+    (att,) = find_attributions(nlp(text))
+    assert att.text_in(text) == content
+
+
+def test_a_double_hyphen_dateline_is_a_dateline(nlp) -> None:
+    text = ("Museum opens\nWASHINGTON -- President Obama, opening the museum on Saturday, said it "
+            "would tell an American story.")
+    (att,) = find_attributions(nlp(text))
+    assert att.speaker == "Obama"
+
+
+def test_further_back_only_a_subject_or_a_speaker_will_do(nlp) -> None:
+    text = ("Analysts were alarmed by a call between Trump and Putin on Monday. “We cannot let two "
+            "men decide Europe's borders. Not again. Not ever,” she said.")
+    assert speakers(nlp, text)[-1] == ("she", "she")
+
+
+def test_what_a_pronoun_reports_is_not_its_antecedent(nlp) -> None:
+    text = ("Defence Minister Pal Jonson left early. Anna Lindqvist, his spokeswoman, stayed "
+            "behind. The minister will decide in due course, she said.")
+    assert speakers(nlp, text)[-1] == ("Anna Lindqvist", "she")
+
+
+def test_false_people_stay_out(nlp) -> None:
+    # "Price" opens "Price caps", not a mention of Ned Price
+    text = ("“We will raise it in Rome,” said Ned Price, the spokesman.\nPrice caps on Russian oil "
+            "were also discussed. “It is on the agenda. It should be,” he said.")
+    assert speakers(nlp, text)[-1][0] != "Price caps"
+    # a unit is no person
+    text = ("Investigators said the men were directed by Unit 29155, a sabotage unit of the GRU. "
+            "“This is a pattern across Europe. We see it everywhere,” he said.")
+    assert speakers(nlp, text)[-1][0] != "Unit"
+
+
+def test_full_names_the_tagger_missed_keep_hyphens_and_lose_ranks(nlp) -> None:
+    text = ("Soldiers complain about pay. Jan-Philipp Weber studies the army. “They compare "
+            "salaries,” said Weber.")
+    assert speakers(nlp, text)[-1][0] in ("Jan-Philipp Weber", "Weber")
+    assert speakers(nlp, text)[-1][0] != "Philipp Weber"
+    text = ("Sergeant First Class Ruiz led the patrol. “We walked for six hours,” said Ruiz.")
+    assert speakers(nlp, text)[-1][0] != "Class Ruiz"
+
+
+def test_a_verbless_sentence_about_a_person_names_the_she(nlp) -> None:
+    text = ("Residents spent the night in metro stations. Olena Bondar, 34, sheltered with her two "
+            "children at the station. “The children slept. I did not. You listen to every "
+            "sound,” she said.")
+    assert speakers(nlp, text)[-1] == ("Olena Bondar", "she")

@@ -218,3 +218,12 @@ def test_quote_view_says_when_a_quote_was_scored_with_the_rest_of_its_remark(tmp
     (caption,) = remark_captions(quotes[1])
     assert "1 other quote in this paragraph" in caption and "the quote alone reads" in caption
     assert remark_captions(quotes[2]) == []  # another speaker: a remark of its own
+
+
+def test_the_model_answer_is_the_largest_stored_probability_whatever_a_person_said() -> None:
+    from ui.article import model_answer
+
+    row = {"stance": "supportive", "p_supportive": 0.2, "p_opposed": 0.7, "p_neutral": 0.1}
+    assert model_answer(row) == "opposed"
+    assert model_answer({"stance": None, "p_supportive": None, "p_opposed": None,
+                         "p_neutral": None}) is None

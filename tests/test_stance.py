@@ -154,6 +154,22 @@ def test_explanation_terms_come_from_the_text(scorer) -> None:
     assert any(w > 0 for _, w in terms)
 
 
+def test_a_shown_label_is_explained_without_predicting_again(scorer, monkeypatch) -> None:
+    text = "Banning rockets is government overreach into family fun."
+    own = scorer.predict([text], [ISSUE_A])[0]
+    other = next(s for s in ("supportive", "opposed") if s != own)
+    toward_own = dict(scorer.explain(text, ISSUE_A, top_k=1000))
+
+    def no_predict(*args, **kwargs):
+        raise AssertionError("predicted again")
+
+    monkeypatch.setattr(scorer, "predict", no_predict)
+    assert dict(scorer.explain(text, ISSUE_A, top_k=1000, label=own)) == toward_own
+    toward_other = dict(scorer.explain(text, ISSUE_A, top_k=1000, label=other))
+    assert toward_other != toward_own
+    assert set(scorer.explain_by_kind(text, ISSUE_A, label=other)) >= {"words"}
+
+
 def test_explanation_by_kind_accounts_for_the_listed_words(scorer) -> None:
     text = "Banning rockets is government overreach into family fun."
     kinds = scorer.explain_by_kind(text, ISSUE_A)

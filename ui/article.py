@@ -61,7 +61,17 @@ def show_remark(row: dict[str, Any], quote: str, issue: str) -> None:
     st.caption(f"Scored together with the speaker's {others} other quote{'s' * (others > 1)} in "
                f"this paragraph: the quote alone reads {alone} ({p_alone:.0%}), the whole remark "
                f"{whole} ({p_whole:.0%}); the probabilities above are the mean of the two. The "
-               "words below explain the quote alone.")
+               "words below are this quote's own, weighed toward the answer those give.")
+
+
+def model_answer(row: dict[str, Any]) -> str | None:
+    """The model's label for a stored quote: its largest stored probability (scored in context,
+    so it can differ from the quote alone), whatever a person's correction says; None when the
+    quote is unscored."""
+    probs = {s: row.get(f"p_{s}") for s in STANCES}
+    if any(p is None or pd.isna(p) for p in probs.values()):
+        return None
+    return max(probs, key=lambda s: float(probs[s]))
 
 
 def show_reasons(row: dict[str, Any]) -> None:
@@ -81,22 +91,25 @@ def show_reasons(row: dict[str, Any]) -> None:
         return
     quote, issue = str(row["quote"]), str(row.get("issue") or "")
     show_remark(row, quote, issue)
-    terms = data.explain(quote, issue, 8)
+    answer = model_answer(row)
+    terms = data.explain(quote, issue, 8, label=answer)
     if not terms:
         st.caption("The model found no single words that decided this quote.")
         return
-    st.caption("Words in the quote that pushed the model toward its answer (positive) or away "
-               "from it (negative). The speaker and actor type are never used.")
+    toward = f"toward **{answer}**, the model's answer," if answer else "toward its answer"
+    st.caption(f"Words in the quote that pushed the model {toward} (positive) or away from it "
+               "(negative). The speaker and actor type are never used.")
     st.dataframe(pd.DataFrame(terms, columns=["term", "weight"]), hide_index=True,
                  width="stretch")
-    kinds = data.explain_by_kind(quote, issue)
+    kinds = data.explain_by_kind(quote, issue, label=answer)
     if kinds:
         st.caption("Net push toward the answer by kind of evidence: "
                    + ", ".join(f"{kind} {value:+.2f}" for kind, value in kinds.items())
                    + ". \"Sentence meaning\" is the quote's sentence embedding.")
     if kinds and "sentence meaning" in kinds:
         # words whose value would print as +0.00 say nothing
-        leaned_on = [(w, v) for w, v in data.explain_embedding(quote, issue) or [] if abs(v) >= 0.005]
+        leaned_on = [(w, v) for w, v in data.explain_embedding(quote, issue, label=answer) or []
+                     if abs(v) >= 0.005]
         if leaned_on:
             st.caption("Sentence meaning leaned most on (how much its push falls when the word "
                        "is left out): " + ", ".join(f"“{w}” {v:+.2f}" for w, v in leaned_on) + ".")

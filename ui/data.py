@@ -149,24 +149,28 @@ def stance_scores(texts: tuple[str, ...], issue: str) -> list[tuple[str, float]]
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def explain(text: str, issue: str, top_k: int = 8) -> list[tuple[str, float]] | None:
-    """The terms that pushed the model to its label, or None when no model is available."""
+def explain(text: str, issue: str, top_k: int = 8, label: str | None = None
+            ) -> list[tuple[str, float]] | None:
+    """The terms that pushed the model toward `label` (default: its own label for the text
+    alone), or None when no model is available."""
     scorer, _ = stance_scorer()
-    return None if scorer is None else list(scorer.explain(text, issue, top_k))
+    return None if scorer is None else list(scorer.explain(text, issue, top_k, label=label))
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def explain_by_kind(text: str, issue: str) -> dict[str, float] | None:
+def explain_by_kind(text: str, issue: str, label: str | None = None) -> dict[str, float] | None:
     """Net push of words, sentence meaning and shape cues toward the label (None: no model)."""
     scorer, _ = stance_scorer()
-    return None if scorer is None else dict(scorer.explain_by_kind(text, issue))
+    return None if scorer is None else dict(scorer.explain_by_kind(text, issue, label=label))
 
 
 @st.cache_data(ttl=3600, max_entries=256, show_spinner=False)
-def explain_embedding(text: str, issue: str, top_k: int = 5) -> list[tuple[str, float]] | None:
+def explain_embedding(text: str, issue: str, top_k: int = 5, label: str | None = None
+                      ) -> list[tuple[str, float]] | None:
     """The words the sentence-meaning evidence leaned on (None: no model)."""
     scorer, _ = stance_scorer()
-    return None if scorer is None else list(scorer.explain_embedding(text, issue, top_k))
+    return None if scorer is None else list(
+        scorer.explain_embedding(text, issue, top_k, label=label))
 
 
 @st.cache_data(show_spinner=False)

@@ -5,7 +5,7 @@ actor type), calibrated, persisted with skops under `data/models/`, rebuilt auto
 missing or stale. Public API (used by the pipeline, the CLI and the dashboard):
 
 - `load_scorer(model_dir=None, *, train_if_missing=True) -> Scorer`
-  (`.version`, `.score(texts, issues)`, `.explain(text, issue, top_k)`)
+  (`.version`, `.score(texts, issues)`, `.explain(text, issue, top_k, label=None)`)
 - `train_model(extra=(), model_dir=None, *, extra_rows=()) -> ModelCard`
 - `read_labelled(path) -> list[Example]` (CSV/JSONL with text, label[, issue])
 - `compare_models(old, new, heldout)` (in `analysis.stance_eval`, re-exported here)

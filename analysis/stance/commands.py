@@ -61,7 +61,7 @@ def cmd_classify(args: argparse.Namespace) -> int:
             "p_opposed": round(s.p_opposed, 4), "p_neutral": round(s.p_neutral, 4),
         }
         if args.explain:
-            row["terms"] = scorer.explain(text, issue)
+            row["terms"] = scorer.explain(text, issue, label=s.stance)
         if args.format == "jsonl":
             print(json.dumps(row, ensure_ascii=False))
         else:

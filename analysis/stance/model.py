@@ -170,23 +170,28 @@ class Scorer:
         proba = self.predict_proba(texts, issues)
         return [STANCES[int(i)] for i in np.argmax(proba, axis=1)] if len(proba) else []
 
-    def explain(self, text: str, issue: str, top_k: int = 8) -> list[tuple[str, float]]:
-        """Terms of `text` that pushed it to its predicted label, with signed contributions.
+    def explain(self, text: str, issue: str, top_k: int = 8, label: str | None = None
+                ) -> list[tuple[str, float]]:
+        """Terms of `text` that pushed it toward `label` (default: its predicted label), with
+        signed contributions.
 
-        Positive values pushed toward the predicted label, negative ones away from it; sorted by
-        absolute size. Terms are lowercased words or word pairs of the quote itself.
+        Positive values pushed toward the label, negative ones away from it; sorted by absolute
+        size. Terms are lowercased words or word pairs of the quote itself. A caller that shows
+        a label (a stored one, scored in context) passes it, so the words explain that label
+        and the quote is not predicted again.
         """
-        label = self.predict([text], [issue])[0]
+        label = label or self.predict([text], [issue])[0]
         return explain_pipeline(self.pipeline, text, issue, label, top_k=top_k)
 
-    def explain_by_kind(self, text: str, issue: str) -> dict[str, float]:
+    def explain_by_kind(self, text: str, issue: str, label: str | None = None) -> dict[str, float]:
         """How much words, sentence meaning (embeddings) and shape cues pushed toward the label."""
-        label = self.predict([text], [issue])[0]
+        label = label or self.predict([text], [issue])[0]
         return explain_by_kind(self.pipeline, text, issue, label)
 
-    def explain_embedding(self, text: str, issue: str, top_k: int = 5) -> list[tuple[str, float]]:
+    def explain_embedding(self, text: str, issue: str, top_k: int = 5, label: str | None = None
+                          ) -> list[tuple[str, float]]:
         """The words the sentence-meaning (embedding) evidence leaned on, by leaving each out."""
-        label = self.predict([text], [issue])[0]
+        label = label or self.predict([text], [issue])[0]
         return explain_embedding(self.pipeline, text, issue, label, top_k=top_k)
 
 

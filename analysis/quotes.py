@@ -30,13 +30,8 @@ from spacy.tokens import Doc, Token
 
 from analysis.cues import cue_forms
 from analysis.records import Attribution, HasPieces, Span
-from analysis.speakers import (
-    SpeakerResolver,
-    doc_text,
-    find_speaker,
-    in_heading,
-    paragraph_bounds,
-)
+from analysis.paragraphs import doc_text, in_heading, paragraph_bounds
+from analysis.speakers import SpeakerResolver, find_speaker
 
 RESOURCES = Path(__file__).parent / "resources"
 

@@ -267,7 +267,7 @@ def test_a_wrapped_line_keeps_its_speaker(nlp, text: str, speaker: str) -> None:
     ("One line only", 0),
 ])
 def test_paragraph_bounds_split_off_a_headline_and_blank_lines(text: str, headline_end: int) -> None:
-    from analysis.speakers import paragraph_bounds
+    from analysis.paragraphs import paragraph_bounds
 
     assert paragraph_bounds(text, 0) == ((0, headline_end) if headline_end else (0, len(text)))
     assert paragraph_bounds("First para.\n\nSecond para.", 15) == (13, 25)
@@ -306,7 +306,7 @@ def test_wrapped_body_lines_are_not_headings(nlp, text: str, speaker: str) -> No
 
 
 def test_a_dateline_needs_its_dash() -> None:
-    from analysis.speakers import in_heading
+    from analysis.paragraphs import in_heading
 
     for dateline in ("WARSAW — Poland has begun work.", "BRUSSELS (Continental Wire) - Ministers met.",
                      "CUITO CUANAVALE, Angola — The field is quiet."):
@@ -321,7 +321,7 @@ def test_a_dateline_needs_its_dash() -> None:
 ])
 def test_a_body_paragraph_between_blank_lines_is_a_heading_only_when_it_looks_like_one(
         paragraph: str) -> None:
-    from analysis.speakers import in_heading
+    from analysis.paragraphs import in_heading
 
     text = "Lead sentence of the story.\n\n" + paragraph + "\n\nThe next paragraph."
     assert in_heading(text, text.index(paragraph)) == (paragraph == "Toni LeAnn Williams")

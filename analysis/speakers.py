@@ -6,10 +6,16 @@ quote, anonymous flag, the fullest description of the speaker in the article), o
 
 Rules, in order: the subject of the cue (inverted "said X", "according to X", inherited through
 "denied, calling" and relative "who"); pronouns resolved to the nearest earlier fitting antecedent
-(a person for he/she, a body or document for it, a group for they); a document ("the memo") to its
-author ("Hegseth's memo"); anonymous sources ("a senior official") to "anonymous <descriptor>";
-capitals and countries as metonyms to "Government of <country>"; a person to the longest form of
-their name in the article ("McCain" -> "John McCain"). Word lists live in analysis/resources/.
+(a person for he/she, a body or document for it, a group for they), subjects first, in the
+pronoun's sentence and the two before, else in the two reporter's sentences before it in its
+paragraph (quoted sentences between do not count); a role beside a name is that person ("Lina
+Saar, an adviser"), and "the official" or "the general" the one introduced before; a document
+("the memo") to its author ("Hegseth's memo"); anonymous sources ("a senior official") to
+"anonymous <descriptor>"; capitals and countries as metonyms to "Government of <country>"; a
+person to the longest form of their name in the article ("McCain" -> "John McCain"), even one
+the tagger left untagged or called an organisation ("Representative Nolan Fairbanks"); any other
+phrase without its article or sentence-start capital ("Diplomats said" -> "diplomats"). Word
+lists live in analysis/resources/.
 """
 
 from __future__ import annotations

@@ -27,31 +27,30 @@ UNUSED_COMPONENTS: tuple[str, ...] = ("lemmatizer",)
 # place in capitals, an optional agency and region, a dash (or "--"), then a sentence that starts
 # with a capital. "NATO members ...", "NATO-led" and "NATO — and not the EU — will lead" are not.
 DATELINE = re.compile(
-    r"[A-Z][A-Z.'’ ]{2,}(?:\([^)\n]{1,40}\))?(?:,[^\n—–]{1,60})?(?:\s*--|\s+[—–-]|[—–])"
+    r"[A-Z][A-Z.'’/ ]{2,}(?:\([^)\n]{1,40}\))?(?:,[^\n—–]{1,60})?(?:\s*--|\s+[—–-]|[—–])"
     r"(?=\s*[\"“‘'(]?[A-Z0-9])")
 # A dateline opens the story's first paragraph, after at most a headline, deck and byline.
 DATELINE_WITHIN = 1500
 
 
-def dateline_end(text: str) -> int | None:
-    """Offset just after the article's dateline (its dash), or None when it has none."""
-    for line in re.finditer(r"^.*$", text[:DATELINE_WITHIN], flags=re.MULTILINE):
-        found = DATELINE.match(line.group())
-        if found:
-            return line.start() + found.end()
-    return None
+def dateline_ends(text: str) -> list[int]:
+    """Offsets just after each dateline-like opening in the article's first lines: the
+    dateline itself, and kickers such as "ANALYSIS —" or "UPDATE —" above or before it."""
+    return [line.start() + found.end()
+            for line in re.finditer(r"^.*$", text[:DATELINE_WITHIN], flags=re.MULTILINE)
+            if (found := DATELINE.match(line.group()))]
 
 
 @Language.component("dateline_sentence")
 def dateline_sentence(doc: Doc) -> Doc:
-    """Start a sentence at the first word after the dateline (the parser keeps preset starts)."""
-    end = dateline_end(doc.text)
-    if end is None:
+    """Start a sentence at the first word after each dateline (the parser keeps preset starts)."""
+    ends = dateline_ends(doc.text)
+    if not ends:
         return doc
     for token in doc:
-        if token.idx >= end and not token.is_space:
+        if ends and token.idx >= ends[0] and not token.is_space:
             token.is_sent_start = True
-            break
+            ends = [e for e in ends if e > token.idx]
     return doc
 
 

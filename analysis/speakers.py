@@ -95,6 +95,11 @@ def anonymous_phrases() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def group_nouns() -> frozenset[str]:
+    return _words("group_nouns.txt")
+
+
+@lru_cache(maxsize=1)
 def document_nouns() -> frozenset[str]:
     return _words("document_nouns.txt")
 
@@ -505,10 +510,11 @@ class SpeakerResolver:
 
     def _kind(self, tok: Token) -> str | None:
         low = tok.lower_
-        if tok.ent_type_ == "PERSON" or (tok.text[:1].isupper() and low in self.names
-                                          and tok.dep_ not in ("compound", "amod", "nmod")):
-            return "person"  # a known surname, even tagged a common noun ("Fairbanks"), but
-            # not the first word of "Price caps" where Ned Price is in the article
+        if tok.ent_type_ == "PERSON" or (
+                tok.text[:1].isupper() and low in self.names and tok.dep_ not in ("compound", "amod", "nmod")
+                and (tok.pos_ == "PROPN" or all(c.dep_ in ("punct", "appos") for c in tok.children))):
+            return "person"  # a known surname, even tagged a common noun ("Fairbanks rejected"),
+            # but not "Price caps" or "Banks in Europe" where a Price or a Banks is in the article
         if _described_as_person(tok):
             return "person"
         if tok.ent_type_ in ("ORG", "GPE", "NORP") or low in _BODY_NOUNS or low in document_nouns():
@@ -603,6 +609,11 @@ class SpeakerResolver:
             author = self._author(head, depth)
             if author is not None:
                 return Speaker(author.speaker, span.text, author.anonymous, author.context)
+        if span[0].lower_ == "the" and low in anonymous_heads():
+            # "the official, who spoke on condition of anonymity" is the one introduced before
+            earlier = self._earlier_mention(head, depth)
+            if earlier is not None:
+                return Speaker(earlier.speaker, span.text, earlier.anonymous, earlier.context)
         if self._is_anonymous(span, head, desc):
             words = written_words(
                 t for t in span if not (t.i == span.start and t.lower_ in _INDEFINITE | _ARTICLES))
@@ -754,8 +765,8 @@ class SpeakerResolver:
 
 
 def _reported_by(pron: Token, inside: list[int]) -> set[int]:
-    """Token indices of the clause a pronoun's verb reports without quotation marks ("X will
-    decide" in "X will decide, she said"); empty when the pronoun is no subject of such a verb.
+    """Subjects of the clause a pronoun's verb reports without quotation marks ("the minister"
+    in "The minister will decide, she said"); empty when the pronoun is no subject of such a verb.
 
     A clause that holds a quotation is left alone: the parser hangs the reporter's own words
     on it ("Sen. McCaskill scolded him: '...,' she said" puts McCaskill under "said").
@@ -764,10 +775,17 @@ def _reported_by(pron: Token, inside: list[int]) -> set[int]:
         return set()
     out: set[int] = set()
     for c in pron.head.children:
-        if c.dep_ in ("ccomp", "parataxis"):
-            clause = [t.i for t in c.subtree]
-            if all(inside[i] < 0 for i in clause):
-                out.update(clause)
+        if c.dep_ in ("ccomp", "parataxis") and all(inside[t.i] < 0 for t in c.subtree):
+            clause = [t for t in c.subtree if t.i < pron.i]
+            # the parser also hangs the reporter's own clause here ("Kristen Michal visited
+            # ...; the bunkers would be ready, he said"): what is reported starts after the
+            # last semicolon, colon or "and"/"but" joining two clauses
+            breaks = [t.i for t in clause if t.text in (";", ":")
+                      or (t.dep_ == "cc" and t.lower_ in ("and", "but") and t.head.pos_ in ("VERB", "AUX"))
+                      or (t.dep_ == "cc" and any(x.dep_ == "conj" and x.pos_ in ("VERB", "AUX")
+                                                 for x in t.head.children))]
+            start = max(breaks, default=-1)
+            out.update(t.i for t in clause if t.i > start and t.dep_ in _SUBJECTS)
     return out
 
 
@@ -775,6 +793,10 @@ def _token_at(doc: Doc, char: int) -> int:
     """Index of the first token starting at or after character offset `char`."""
     span = doc.char_span(char, len(doc_text(doc)), alignment_mode="expand")
     return span.start if span is not None else len(doc)
+
+
+_QUANTIFIERS = frozenset({"some", "many", "several", "few", "other", "others", "most", "all",
+                          "both", "each", "every", "another", "more", "no"})
 
 
 def _phrase_as_speaker(span: Span) -> str:
@@ -785,9 +807,14 @@ def _phrase_as_speaker(span: Span) -> str:
     if len(span) > 1 and first.lower_ in _ARTICLES:
         return span.doc[span.start + 1 : span.end].text.strip()
     text = span.text
-    # a determiner, adjective, number or plural noun, not a singular word that may be a name
-    common = first.pos_ in ("DET", "ADJ", "NUM", "PRON") or first.tag_ == "NNS"
+    after = span.doc[first.i + 1] if first.i + 1 < len(span.doc) else None
+    # a determiner, number or possessive ("Some experts", "His aides", "Twelve percent") or a
+    # plural noun of sources ("Diplomats"), never before another capital ("Five Eyes",
+    # "Doctors Without Borders"); an adjective may be a name's ("Western", "Nordic")
+    common = (first.pos_ in ("DET", "PRON", "NUM") or first.lower_ in _QUANTIFIERS
+              or first.lower_ in group_nouns())
     if (common and _opens_sentence(first) and first.is_title
+            and not (after is not None and after.is_title and not after.is_sent_start)
             and first.ent_type_ not in _PLACES | {"PERSON"}  # "Polish officials"
             and not any(t.text == first.text and not _opens_sentence(t) for t in span.doc)):
         return text[:1].lower() + text[1:]  # never a word the article capitalises elsewhere

@@ -49,21 +49,25 @@ st.caption("Share of each actor type's quotes attributed to an unnamed source "
            "(\"a senior official\", \"a diplomat\").")
 
 st.subheader("One speaker over time")
-names = list(dict.fromkeys(speakers["speaker"]))  # a name typed two ways has two bars
-default = f.speaker if f.speaker in names else (names[0] if names else None)
-who = st.selectbox("Speaker", names, index=names.index(default) if default else None,
-                   key="spk_pick", help="The speakers in the chart above; to pick anyone, use "
-                   "the Speaker filter in the sidebar.")
+# (speaker, actor type) as in the chart: one name can be two people ("Dana Whitfield")
+picks = list(dict.fromkeys(zip(speakers["speaker"], speakers["actor_type"])))
+default = next((p for p in picks if p[0] == f.speaker), picks[0] if picks else None)
+pick = st.selectbox("Speaker", picks, index=picks.index(default) if default else None,
+                    format_func=lambda p: f"{p[0]} ({p[1]})", key="spk_pick",
+                    help="The speakers in the chart above; to pick anyone, use the Speaker "
+                    "filter in the sidebar.")
 grain = widgets.choice("grain", "Time step", list(TIME_GRAINS), "month")
-if who:
-    timeline = data.query("speaker_timeline", f, speaker=who, grain=grain)
+if pick:
+    who, who_type = pick
+    theirs = replace(f, actor_types=(who_type,))
+    timeline = data.query("speaker_timeline", theirs, speaker=who, grain=grain)
     widgets.chart(widgets.fig(charts.speaker_timeline, timeline, who),
                   "speaker_timeline", "spk_time")
-    quotes = data.query("quotes_page", replace(f, speaker=who), limit=20)
+    quotes = data.query("quotes_page", replace(theirs, speaker=who), limit=20)
     st.dataframe(quotes[["published", "outlet", "stance", "confidence", "cue", "quote"]],
                  hide_index=True, width="stretch", column_config={
                      "published": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
                      "confidence": st.column_config.NumberColumn("Probability", format="%.2f")})
-    if st.button(f"All quotes from {who} →", key="spk_all"):
-        filters.drill_down(f, PAGE, speaker=who)
+    if st.button(f"All quotes from {who} ({who_type}) →", key="spk_all"):
+        filters.drill_down(f, PAGE, speaker=who, actor_types=(who_type,))
 widgets.export_buttons(f, "speakers")

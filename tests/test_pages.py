@@ -227,3 +227,17 @@ def test_the_model_answer_is_the_largest_stored_probability_whatever_a_person_sa
     assert model_answer(row) == "opposed"
     assert model_answer({"stance": None, "p_supportive": None, "p_opposed": None,
                          "p_neutral": None}) is None
+
+
+def test_one_speaker_over_time_is_picked_by_name_and_type(store_env, ro_con):
+    from analysis.store import queries as Q
+    from analysis.store.queries import Filters
+
+    at = run_page("pages/3_Speakers.py")
+    pick = at.selectbox(key="spk_pick")
+    top = Q.top_speakers(ro_con, Filters(), limit=25)
+    assert pick.options == [f"{s} ({a})" for s, a in zip(top["speaker"], top["actor_type"])]
+    speaker, actor_type = pick.value
+    table = at.dataframe[-1].value
+    assert len(table) == Q.count_quotes(
+        ro_con, Filters(speaker=speaker, actor_types=(actor_type,))) or len(table) == 20

@@ -59,7 +59,12 @@ _NOT_PEOPLE = {
     "unit", "brigade", "battalion", "regiment", "division", "squadron", "fleet", "militia",
     "hub", "startup", "collective", "platform", "outfit", "channel", "website", "magazine",
     "watchdog", "regulator", "body", "bloc", "pact", "consortium", "cartel", "gang",
+    "missile", "rocket", "launcher", "drone", "tank", "jet", "aircraft", "plane", "helicopter",
+    "ship", "frigate", "submarine", "vessel", "weapon", "munition", "shell", "bomb", "mine",
+    "interceptor", "satellite", "radar", "vehicle", "rifle", "gun", "howitzer", "warhead",
 }
+_PLACE_NOUNS = {"country", "nation", "state", "city", "town", "village", "province", "region",
+                "base", "site", "port"}
 _MAX_CONTEXT_TOKENS = 30
 
 
@@ -510,6 +515,10 @@ class SpeakerResolver:
 
     def _kind(self, tok: Token) -> str | None:
         low = tok.lower_
+        if any(c.dep_ == "appos" and c.lower_ in (_NOT_PEOPLE | _BODY_NOUNS) - _PLACE_NOUNS
+               for c in tok.children):
+            return "thing"  # "Storm Shadow, a British cruise missile", even tagged a person
+            # (not "a city": the parser hangs "Mayor X of Winooski, a city" on the mayor)
         if tok.ent_type_ == "PERSON" or (
                 tok.text[:1].isupper() and low in self.names and tok.dep_ not in ("compound", "amod", "nmod")
                 and (tok.pos_ == "PROPN" or all(c.dep_ in ("punct", "appos") for c in tok.children))):

@@ -577,3 +577,10 @@ def test_a_kicker_above_the_dateline_does_not_hide_it(nlp) -> None:
     (att,) = find_attributions(nlp(text))
     assert att.speaker == "defence minister"
     assert att.text_in(text).startswith("the fields would be laid")
+
+
+def test_a_weapon_beside_its_name_is_no_person(nlp) -> None:
+    text = ("Colonel Andriy Melnyk said Western rockets had changed the war.\nStorm Shadow, a "
+            "British cruise missile, struck the fleet's headquarters on Friday. “It was a precise "
+            "hit,” he said.")
+    assert speakers(nlp, text)[-1][0] != "Storm Shadow"

@@ -17,7 +17,8 @@ from analysis.charts import STANCE_COLORS
 UNSCORED = "#BBBBBB"
 
 
-def _pieces(q: Mapping[str, Any]) -> list[tuple[int, int]]:
+def quote_pieces(q: Mapping[str, Any]) -> list[tuple[int, int]]:
+    """A stored quote's [start, end) pieces in its article (its JSON `pieces`, else the span)."""
     raw = q.get("pieces")
     try:
         spans = json.loads(raw) if isinstance(raw, str) else list(raw or [])
@@ -40,7 +41,7 @@ def article_html(text: str, quotes: Iterable[Mapping[str, Any]],
     """
     spans: list[tuple[int, int, Mapping[str, Any], bool]] = []
     for q in quotes:
-        pieces = _pieces(q)
+        pieces = quote_pieces(q)
         for i, (s, e) in enumerate(pieces):
             spans.append((s, e, q, i == len(pieces) - 1))
     spans.sort(key=lambda t: (t[0], t[1]))

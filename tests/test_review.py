@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,18 @@ def test_undoing_a_merge_retypes_the_name_it_had_been_merged_into(tmp_path, monk
     undone = undo_last(con)
     assert review.retype_after_speaker_changes(con, [(undone.scope, undone.field, undone.target)]) == 1
     assert stored_types(con)[ids["b"][0]] == "other"
+
+
+def test_a_split_quote_is_marked_piece_by_piece_in_the_review_card() -> None:
+    from ui.review import sentence_html
+
+    text = ("Talks resumed. “Every faction said its mines were temporary,” said Teresa Mbala. "
+            "“My teams still find them.” Others disagreed.")
+    first = (text.index("Every"), text.index("temporary,") + len("temporary,"))
+    second = (text.index("My teams"), text.index("them.") + len("them."))
+    row = {"context": text, "context_start": 0, "start_char": first[0], "end_char": second[1],
+           "pieces": json.dumps([list(first), list(second)]), "stance": "opposed"}
+    html_out = sentence_html(row)
+    assert html_out.count("<mark") == 2
+    assert "said Teresa Mbala" in html_out.split("</mark>")[1]  # between the two marks
+    assert "<mark" not in html_out.split("</mark>")[1].split("said Teresa Mbala")[0]

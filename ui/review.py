@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
+from analysis.article_view import quote_pieces
 from analysis.charts import STANCE_COLORS
 from analysis.errors import StanceError
 from analysis.records import ACTOR_TYPES, STANCES
@@ -116,15 +117,24 @@ def show_message() -> None:
 
 
 def sentence_html(row: dict[str, Any]) -> str:
-    """The quote in its sentence, escaped, the quote marked in the model's stance colour."""
+    """The quote in its sentence, escaped, each of its pieces marked in the model's stance
+    colour; the words between the pieces of a split quote ("..., said X. ...") stay unmarked."""
     offset = int(row["context_start"])
-    # the whole span, start of the first piece to end of the last (a split quote's attribution too)
-    before, quote, after = sentence_window(str(row["context"]), int(row["start_char"]) - offset,
-                                           int(row["end_char"]) - offset)
+    start, end = int(row["start_char"]) - offset, int(row["end_char"]) - offset
+    before, span, after = sentence_window(str(row["context"]), start, end)
     colour = STANCE_COLORS.get(row.get("stance") or "", "#BBBBBB")
+    parts, at = [], 0
+    for a, b in quote_pieces(row):
+        a, b = max(a - offset - start, at), min(b - offset - start, len(span))
+        if a >= b:
+            continue
+        parts.append(html.escape(span[at:a]))
+        parts.append(f"<mark style='background:{colour}33;border-bottom:3px solid {colour}'>"
+                     f"{html.escape(span[a:b])}</mark>")
+        at = b
+    parts.append(html.escape(span[at:]))
     return (f"<div style='font-size:1.05em;line-height:1.6'>…{html.escape(before)}"
-            f"<mark style='background:{colour}33;border-bottom:3px solid {colour}'>"
-            f"{html.escape(quote)}</mark>{html.escape(after)}…</div>")
+            f"{''.join(parts)}{html.escape(after)}…</div>")
 
 
 def card(row: dict[str, Any], author: str | None) -> None:

@@ -30,7 +30,7 @@ def review_queue(
         f"""
         SELECT f.quote_id, f.article_id, f.title, f.outlet, f.published, f.issue, f.quote,
                f.speaker, f.speaker_mention, f.actor_type, f.stance, f.cue,
-               f.p_supportive, f.p_opposed, f.p_neutral, f.start_char, f.end_char,
+               f.p_supportive, f.p_opposed, f.p_neutral, f.start_char, f.end_char, f.pieces,
                greatest(f.start_char - ?, 0) AS context_start,
                substring(a.text, greatest(f.start_char - ?, 0) + 1, f.end_char - f.start_char + 2 * ?)
                    AS context,

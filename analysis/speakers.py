@@ -665,7 +665,8 @@ class SpeakerResolver:
         return head.lower_ in ("sources", "source", "insiders") and len(span) <= 3
 
     def _author(self, head: Token, depth: int) -> Speaker | None:
-        """Who wrote or issued a document: "X's memo", "a memo from X", or an earlier such mention."""
+        """Who wrote or issued a document: "X's memo", "a memo from X", "a memo signed by X", or an
+        earlier such mention."""
         for tok in [head] + [t for t in self.doc[: head.i] if t.lower_ == head.lower_][::-1]:
             for child in tok.children:
                 if child.dep_ == "poss" and child.pos_ in ("PROPN", "NOUN"):
@@ -674,6 +675,11 @@ class SpeakerResolver:
                     objs = [c for c in child.children if c.dep_ == "pobj" and c.pos_ in ("PROPN", "NOUN")]
                     if objs and objs[0].lower_ not in document_nouns():
                         return self.resolve_head(objs[0], depth + 1)
+                if child.dep_ in ("acl", "relcl") and child.lower_ in _AUTHORING:
+                    for agent in (g for g in child.children if g.dep_ == "agent"):
+                        objs = [c for c in agent.children if c.dep_ == "pobj" and c.pos_ in ("PROPN", "NOUN")]
+                        if objs and objs[0].lower_ not in document_nouns():
+                            return self.resolve_head(_named_in(objs[0]), depth + 1)
         return None
 
     def _earlier_mention(self, head: Token, depth: int) -> Speaker | None:
@@ -804,6 +810,11 @@ def _token_at(doc: Doc, char: int) -> int:
     return span.start if span is not None else len(doc)
 
 
+# "a memo signed by X", "a report prepared by X": X wrote it. Not "reviewed by", "seen by" or
+# "commissioned by" (who ordered a study did not write it).
+_AUTHORING = frozenset({"signed", "written", "issued", "drafted", "prepared", "published",
+                        "released", "organised", "organized", "sent", "authored", "compiled",
+                        "produced"})
 _QUANTIFIERS = frozenset({"some", "many", "several", "few", "other", "others", "most", "all",
                           "both", "each", "every", "another", "more", "no"})
 
@@ -836,6 +847,19 @@ def _opens_sentence(tok: Token) -> bool:
         return True
     before = tok.doc[tok.i - 1]
     return before.is_space and "\n" in before.text or before.text_with_ws.endswith("\n")
+
+
+def _named_in(tok: Token) -> Token:
+    """Who an author phrase names: "the consultancy Halvorsen Strategic Group" -> the name,
+    "a group of researchers" -> the researchers; else the phrase's own head."""
+    for c in tok.children:
+        if c.dep_ == "appos" and c.pos_ == "PROPN":
+            return c
+    if tok.lower_ in ("group", "team", "panel", "number"):
+        for prep in (c for c in tok.children if c.dep_ == "prep" and c.lower_ == "of"):
+            for obj in (c for c in prep.children if c.dep_ == "pobj" and c.tag_ == "NNS"):
+                return obj
+    return tok
 
 
 def _beside_name(tok: Token) -> Token:

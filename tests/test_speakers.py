@@ -584,3 +584,16 @@ def test_a_weapon_beside_its_name_is_no_person(nlp) -> None:
             "British cruise missile, struck the fleet's headquarters on Friday. “It was a precise "
             "hit,” he said.")
     assert speakers(nlp, text)[-1][0] != "Storm Shadow"
+
+
+def test_a_document_is_attributed_to_who_signed_or_prepared_it(nlp) -> None:
+    text = ("The plan is set out in a memo signed by Raymond Castillo, a deputy secretary. "
+            "“Commanders own this,” the memo says.")
+    assert speakers(nlp, text)[-1][0] == "Raymond Castillo"
+    text = ("The report, prepared by the consultancy Halvorsen Strategic Group, argues that "
+            "contractors could \"free uniformed troops for other missions.\"")
+    assert speakers(nlp, text)[-1][0] == "Halvorsen Strategic Group"
+    # who read a document did not write it
+    text = ("The Army asked for $200 million, according to budget documents reviewed by "
+            "reporters. The documents say the mines \"will deactivate within days.\"")
+    assert "reporters" not in [s for s, _ in speakers(nlp, text)]

@@ -25,9 +25,10 @@ UNUSED_COMPONENTS: tuple[str, ...] = ("lemmatizer",)
 
 # "WARSAW — ...", "BRUSSELS (Continental Wire) - ...", "CUITO CUANAVALE, Angola — ...": a
 # place in capitals, an optional agency and region, a dash (or "--"), then a sentence that starts
-# with a capital. "NATO members ...", "NATO-led" and "NATO — and not the EU — will lead" are not.
+# with a capital. "NATO members ...", "NATO-led", "U.S.–Ukraine talks" (an en dash joins words)
+# and "NATO — and not the EU — will lead" are not.
 DATELINE = re.compile(
-    r"[A-Z][A-Z.'’/ ]{2,}(?:\([^)\n]{1,40}\))?(?:,[^\n—–]{1,60})?(?:\s*--|\s+[—–-]|[—–])"
+    r"[A-Z][A-Z.'’/ ]{2,}(?:\([^)\n]{1,40}\))?(?:,[^\n—–]{1,60})?(?:\s*--|\s+[—–-]|—)"
     r"(?=\s*[\"“‘'(]?[A-Z0-9])")
 # A dateline opens the story's first paragraph, after at most a headline, deck and byline.
 DATELINE_WITHIN = 1500

@@ -59,9 +59,12 @@ _NOT_PEOPLE = {
     "unit", "brigade", "battalion", "regiment", "division", "squadron", "fleet", "militia",
     "hub", "startup", "collective", "platform", "outfit", "channel", "website", "magazine",
     "watchdog", "regulator", "body", "bloc", "pact", "consortium", "cartel", "gang",
-    "missile", "rocket", "launcher", "drone", "tank", "jet", "aircraft", "plane", "helicopter",
-    "ship", "frigate", "submarine", "vessel", "weapon", "munition", "shell", "bomb", "mine",
-    "interceptor", "satellite", "radar", "vehicle", "rifle", "gun", "howitzer", "warhead",
+}
+# Weapons and machines: no he/she, and no "it said" either.
+_WEAPONS = {
+    "missile", "rocket", "launcher", "drone", "jet", "aircraft", "plane", "helicopter", "ship",
+    "frigate", "submarine", "vessel", "weapon", "munition", "shell", "bomb", "mine",
+    "interceptor", "satellite", "radar", "vehicle", "rifle", "howitzer", "warhead",
 }
 _PLACE_NOUNS = {"country", "nation", "state", "city", "town", "village", "province", "region",
                 "base", "site", "port"}
@@ -409,7 +412,7 @@ def _described_as_person(tok: Token) -> bool:
         if c.like_num and c.text.isdigit() and 10 <= int(c.text) <= 110:
             return True  # an age
         if (c.tag_ == "NN" and c.ent_type_ in ("", "DATE")
-                and c.lower_ not in _BODY_NOUNS | _NOT_PEOPLE):
+                and c.lower_ not in _BODY_NOUNS | _NOT_PEOPLE | _WEAPONS):
             return True
     return False
 
@@ -515,13 +518,17 @@ class SpeakerResolver:
 
     def _kind(self, tok: Token) -> str | None:
         low = tok.lower_
-        if any(c.dep_ == "appos" and c.lower_ in (_NOT_PEOPLE | _BODY_NOUNS) - _PLACE_NOUNS
-               for c in tok.children):
-            return "thing"  # "Storm Shadow, a British cruise missile", even tagged a person
-            # (not "a city": the parser hangs "Mayor X of Winooski, a city" on the mayor)
+        # what the appositive right after a name says it is ("Storm Shadow, a British cruise
+        # missile", even tagged a person); one further on may belong to a later noun ("Mayor X
+        # of Winooski, a city", "Kurt Bauer, who works for Helsing, a company")
+        beside = [c.lower_ for c in tok.children if c.dep_ == "appos" and c.left_edge.i <= tok.i + 2]
+        if any(w in _WEAPONS for w in beside):
+            return None
+        if any(w in (_NOT_PEOPLE | _BODY_NOUNS) - _PLACE_NOUNS for w in beside):
+            return "thing"
         if tok.ent_type_ == "PERSON" or (
                 tok.text[:1].isupper() and low in self.names and tok.dep_ not in ("compound", "amod", "nmod")
-                and (tok.pos_ == "PROPN" or all(c.dep_ in ("punct", "appos") for c in tok.children))):
+                and (tok.pos_ == "PROPN" or all(c.dep_ in ("punct", "appos", "case") for c in tok.children))):
             return "person"  # a known surname, even tagged a common noun ("Fairbanks rejected"),
             # but not "Price caps" or "Banks in Europe" where a Price or a Banks is in the article
         if _described_as_person(tok):
@@ -604,7 +611,7 @@ class SpeakerResolver:
         name = person_name(name_span)
         # a surname the tagger took for an organisation or a common noun ("Reyes said"), but not
         # a plural noun with words of its own ("Banks in Ohio said")
-        bare = head.pos_ == "PROPN" or all(c.dep_ in ("punct", "appos") for c in head.children)
+        bare = head.pos_ == "PROPN" or all(c.dep_ in ("punct", "appos", "case") for c in head.children)
         if not name and head.text[:1].isupper() and low in self.names and bare:
             name = head.text
         if name:
@@ -622,7 +629,8 @@ class SpeakerResolver:
             # "the official, who spoke on condition of anonymity" is the one introduced before
             earlier = self._earlier_mention(head, depth)
             if earlier is not None:
-                return Speaker(earlier.speaker, span.text, earlier.anonymous, earlier.context)
+                anonymous = earlier.anonymous or self._is_anonymous(span, head, desc)
+                return Speaker(earlier.speaker, span.text, anonymous, earlier.context)
         if self._is_anonymous(span, head, desc):
             words = written_words(
                 t for t in span if not (t.i == span.start and t.lower_ in _INDEFINITE | _ARTICLES))
@@ -678,7 +686,8 @@ class SpeakerResolver:
                 if child.dep_ in ("acl", "relcl") and child.lower_ in _AUTHORING:
                     for agent in (g for g in child.children if g.dep_ == "agent"):
                         objs = [c for c in agent.children if c.dep_ == "pobj" and c.pos_ in ("PROPN", "NOUN")]
-                        if objs and objs[0].lower_ not in document_nouns():
+                        if (objs and objs[0].lower_ not in document_nouns()
+                                and not {t.lower_ for t in objs[0].subtree} & _PUBLISHERS):
                             return self.resolve_head(_named_in(objs[0]), depth + 1)
         return None
 
@@ -688,10 +697,13 @@ class SpeakerResolver:
         if depth >= 2 or head.lower_ not in anonymous_heads():
             return None  # "the memo", "the group": those have their own rules
         start = _sentence_start(head, 3, self.inside)
+        # "The Pentagon official" is only an earlier official who was from the Pentagon too
+        own = {t.lower_ for t in head.children if t.dep_ in ("compound", "amod", "nmod")}
         for tok in reversed(self.doc[start:head.i]):
             if (tok.lower_ == head.lower_ and tok.pos_ == "NOUN" and self.inside[tok.i] < 0
                     and tok.dep_ not in ("compound", "amod")
-                    and (tok.dep_ == "appos" or _subjectish(tok))):  # not "charged any official"
+                    and (tok.dep_ == "appos" or _subjectish(tok))  # not "charged any official"
+                    and own <= {t.lower_ for t in tok.subtree}):
                 return self.resolve_head(_beside_name(tok), depth + 1)
         return None
 
@@ -795,10 +807,11 @@ def _reported_by(pron: Token, inside: list[int]) -> set[int]:
             # the parser also hangs the reporter's own clause here ("Kristen Michal visited
             # ...; the bunkers would be ready, he said"): what is reported starts after the
             # last semicolon, colon or "and"/"but" joining two clauses
-            breaks = [t.i for t in clause if t.text in (";", ":")
-                      or (t.dep_ == "cc" and t.lower_ in ("and", "but") and t.head.pos_ in ("VERB", "AUX"))
-                      or (t.dep_ == "cc" and any(x.dep_ == "conj" and x.pos_ in ("VERB", "AUX")
-                                                 for x in t.head.children))]
+            breaks = [t.i for t in clause if t.text in (";", ":") or (
+                t.dep_ == "cc" and t.lower_ in ("and", "but") and any(  # "X arrived, and Y will"
+                    x.i > t.i and x.dep_ in ("conj", "advcl") and x.pos_ in ("VERB", "AUX")
+                    and any(c.dep_ in _SUBJECTS for c in x.children)
+                    for x in t.head.children))]
             start = max(breaks, default=-1)
             out.update(t.i for t in clause if t.i > start and t.dep_ in _SUBJECTS)
     return out
@@ -811,10 +824,14 @@ def _token_at(doc: Doc, char: int) -> int:
 
 
 # "a memo signed by X", "a report prepared by X": X wrote it. Not "reviewed by", "seen by" or
-# "commissioned by" (who ordered a study did not write it).
+# "commissioned by" (who ordered a study did not write it), nor a paper that published it.
 _AUTHORING = frozenset({"signed", "written", "issued", "drafted", "prepared", "published",
                         "released", "organised", "organized", "sent", "authored", "compiled",
                         "produced"})
+# ... but a paper that published a letter did not write it
+_PUBLISHERS = frozenset({"times", "post", "journal", "news", "newspaper", "magazine", "gazette",
+                         "herald", "tribune", "telegraph", "guardian", "reuters", "press",
+                         "bloomberg", "politico", "economist", "wire"})
 _QUANTIFIERS = frozenset({"some", "many", "several", "few", "other", "others", "most", "all",
                           "both", "each", "every", "another", "more", "no"})
 
@@ -828,13 +845,15 @@ def _phrase_as_speaker(span: Span) -> str:
         return span.doc[span.start + 1 : span.end].text.strip()
     text = span.text
     after = span.doc[first.i + 1] if first.i + 1 < len(span.doc) else None
-    # a determiner, number or possessive ("Some experts", "His aides", "Twelve percent") or a
-    # plural noun of sources ("Diplomats"), never before another capital ("Five Eyes",
-    # "Doctors Without Borders"); an adjective may be a name's ("Western", "Nordic")
+    # a determiner, number or possessive ("Some experts", "His Estonian counterpart", "Twelve
+    # percent") or a plural noun of sources ("Diplomats"); a number or noun never before another
+    # capital ("Five Eyes partners", "Doctors Without Borders"); an adjective may be a name's
+    # ("Western", "Nordic")
     common = (first.pos_ in ("DET", "PRON", "NUM") or first.lower_ in _QUANTIFIERS
               or first.lower_ in group_nouns())
+    determiner = first.pos_ in ("DET", "PRON") or first.lower_ in _QUANTIFIERS
     if (common and _opens_sentence(first) and first.is_title
-            and not (after is not None and after.is_title and not after.is_sent_start)
+            and (determiner or not (after is not None and after.is_title and not after.is_sent_start))
             and first.ent_type_ not in _PLACES | {"PERSON"}  # "Polish officials"
             and not any(t.text == first.text and not _opens_sentence(t) for t in span.doc)):
         return text[:1].lower() + text[1:]  # never a word the article capitalises elsewhere

@@ -597,3 +597,32 @@ def test_a_document_is_attributed_to_who_signed_or_prepared_it(nlp) -> None:
     text = ("The Army asked for $200 million, according to budget documents reviewed by "
             "reporters. The documents say the mines \"will deactivate within days.\"")
     assert "reporters" not in [s for s, _ in speakers(nlp, text)]
+
+
+def test_a_possessive_before_a_capital_still_loses_its_sentence_capital(nlp) -> None:
+    text = ("His Estonian counterpart said the talks had stalled. Later, the talks resumed, "
+            "said his Estonian counterpart.")
+    assert [s for s, _ in speakers(nlp, text)] == ["his Estonian counterpart"] * 2
+
+
+def test_cases_of_the_third_review(nlp) -> None:
+    # "the Pentagon official" is an earlier official from the Pentagon, not the nearest one
+    text = ("A senior Pentagon official said the shells would arrive in May. A State Department "
+            "official said the talks would resume. “We are ready,” the Pentagon official said.")
+    assert speakers(nlp, text)[-1][0] == "anonymous senior Pentagon official"
+    # "will travel ... and meet" is one clause: its subject is reported content
+    text = ("Defence Minister Pal Jonson spoke after the meeting. Michael Claesson will travel to "
+            "Kyiv and meet the commanders, he said.")
+    assert speakers(nlp, text)[-1][0] == "Pal Jonson"
+    # a paper that published a letter did not write it
+    text = ("A letter published by the Financial Times on Monday urged more aid. “The alliance "
+            "is drifting,” the letter says.")
+    assert speakers(nlp, text)[-1][0] != "Financial Times"
+
+
+@pytest.mark.parametrize("content", ["U.S.–Ukraine talks on a minerals deal had resumed",
+                                     "NATO–Russia Council meetings have not been held since 2022"])
+def test_an_en_dash_between_names_is_no_dateline(nlp, content: str) -> None:
+    text = f"Talks resume\n{content}, a diplomat said on Monday."
+    (att,) = find_attributions(nlp(text))
+    assert att.text_in(text) == content

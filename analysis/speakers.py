@@ -37,7 +37,7 @@ _INHERIT = ("conj", "advcl", "xcomp", "pcomp")  # verbs sharing their head's sub
 _RELATIVE = {"who", "which", "that", "whom"}
 _MALE, _FEMALE = {"he", "him", "his"}, {"she", "her", "hers"}
 _THING = {"it", "its"}
-# Entity types of places: a role beside a place name ("IZIUM, Ukraine — Oksana ...") is not the place.
+# Entity types of places: a role beside a place ("IZIUM, Ukraine — Oksana ...") is not the place.
 _PLACES = frozenset({"GPE", "LOC", "FAC", "NORP"})
 _GROUP = {"they", "them", "their"}
 _MODIFIERS = {"compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "case", "npadvmod"}
@@ -344,7 +344,8 @@ _ORG_WORDS = frozenset({
 
 def _in_rank(doc: Doc, i: int) -> bool:
     """Whether token i is part of a rank ("Sergeant First Class Ruiz": "Class" is no given name)."""
-    return doc[i].text in ("First", "Class") and i > 0 and doc[i - 1].text in ("Sergeant", "First", "Private")
+    return (doc[i].text in ("First", "Class") and i > 0
+            and doc[i - 1].text in ("Sergeant", "First", "Private"))
 
 
 def titled_name(span: Span) -> list[str] | None:
@@ -376,7 +377,8 @@ def person_name(span: Span) -> str | None:
     root = span.root
     if root.ent_type_ == "PERSON":
         ent = _entity_at(root)
-        words = strip_title(written_words(span.doc[person_start(span.doc, ent.start, ent.end):ent.end]))
+        start = person_start(span.doc, ent.start, ent.end)
+        words = strip_title(written_words(span.doc[start:ent.end]))
         return " ".join(words) or None
     if root.ent_type_ == "ORG":
         words = titled_name(_entity_at(root))
@@ -521,13 +523,15 @@ class SpeakerResolver:
         # what the appositive right after a name says it is ("Storm Shadow, a British cruise
         # missile", even tagged a person); one further on may belong to a later noun ("Mayor X
         # of Winooski, a city", "Kurt Bauer, who works for Helsing, a company")
-        beside = [c.lower_ for c in tok.children if c.dep_ == "appos" and c.left_edge.i <= tok.i + 2]
+        beside = [c.lower_ for c in tok.children
+                  if c.dep_ == "appos" and c.left_edge.i <= tok.i + 2]
         if any(w in _WEAPONS for w in beside):
             return None
         if any(w in (_NOT_PEOPLE | _BODY_NOUNS) - _PLACE_NOUNS for w in beside):
             return "thing"
         if tok.ent_type_ == "PERSON" or (
-                tok.text[:1].isupper() and low in self.names and tok.dep_ not in ("compound", "amod", "nmod")
+                tok.text[:1].isupper() and low in self.names
+                and tok.dep_ not in ("compound", "amod", "nmod")
                 and (tok.pos_ == "PROPN" or all(c.dep_ in ("punct", "appos", "case") for c in tok.children))):
             return "person"  # a known surname, even tagged a common noun ("Fairbanks rejected"),
             # but not "Price caps" or "Banks in Europe" where a Price or a Banks is in the article

@@ -61,7 +61,7 @@ if pick:
     who, who_type = pick
     theirs = replace(f, actor_types=(who_type,))
     timeline = data.query("speaker_timeline", theirs, speaker=who, grain=grain)
-    widgets.chart(widgets.fig(charts.speaker_timeline, timeline, who),
+    widgets.chart(widgets.fig(charts.speaker_timeline, timeline, f"{who} ({who_type})"),
                   "speaker_timeline", "spk_time")
     quotes = data.query("quotes_page", replace(theirs, speaker=who), limit=20)
     st.dataframe(quotes[["published", "outlet", "stance", "confidence", "cue", "quote"]],

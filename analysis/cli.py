@@ -243,7 +243,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_stats)
 
     p = with_db(sub.add_parser("demo", help="build the demo store from data/demo/"))
-    p.add_argument("--rebuild", action="store_true", help="build a new store and replace the old one when it is complete")
+    p.add_argument("--rebuild", action="store_true",
+                   help="build a new store and replace the old one when it is complete")
     p.set_defaults(func=cmd_demo)
 
     p = with_db(sub.add_parser("corrections", help="export or import people's corrections as CSV"))

@@ -49,9 +49,11 @@ def dateline_sentence(doc: Doc) -> Doc:
     if not ends:
         return doc
     for token in doc:
-        if ends and token.idx >= ends[0] and not token.is_space:
+        if token.idx >= ends[0] and not token.is_space:
             token.is_sent_start = True
             ends = [e for e in ends if e > token.idx]
+            if not ends:  # the datelines sit in the first lines; the rest of the doc is not read
+                break
     return doc
 
 

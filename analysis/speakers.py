@@ -50,12 +50,14 @@ _BODY_NOUNS = {
     "commission", "court", "newspaper", "paper", "network", "board", "team", "union", "coalition",
     "delegation", "embassy", "mission",
 }
+# Places an appositive can name ("Winooski, a city").
+_PLACE_NOUNS = {"country", "nation", "state", "city", "town", "village", "province", "region",
+                "base", "site", "port"}
 # What else an appositive names when it is not a person ("Caldera, a security firm").
-_NOT_PEOPLE = {
+_NOT_PEOPLE = _PLACE_NOUNS | {
     "firm", "charity", "institute", "tank", "alliance", "foundation", "association", "federation",
     "corporation", "manufacturer", "maker", "contractor", "broadcaster", "outlet", "publication",
-    "nonprofit", "non-profit", "country", "nation", "state", "city", "town", "village", "province",
-    "region", "base", "site", "port", "programme", "program", "system", "treaty", "convention",
+    "nonprofit", "non-profit", "programme", "program", "system", "treaty", "convention",
     "unit", "brigade", "battalion", "regiment", "division", "squadron", "fleet", "militia",
     "hub", "startup", "collective", "platform", "outfit", "channel", "website", "magazine",
     "watchdog", "regulator", "body", "bloc", "pact", "consortium", "cartel", "gang",
@@ -66,8 +68,6 @@ _WEAPONS = {
     "frigate", "submarine", "vessel", "weapon", "munition", "shell", "bomb", "mine",
     "interceptor", "satellite", "radar", "vehicle", "rifle", "howitzer", "warhead",
 }
-_PLACE_NOUNS = {"country", "nation", "state", "city", "town", "village", "province", "region",
-                "base", "site", "port"}
 _MAX_CONTEXT_TOKENS = 30
 
 
@@ -532,7 +532,7 @@ class SpeakerResolver:
         if tok.ent_type_ == "PERSON" or (
                 tok.text[:1].isupper() and low in self.names
                 and tok.dep_ not in ("compound", "amod", "nmod")
-                and (tok.pos_ == "PROPN" or all(c.dep_ in ("punct", "appos", "case") for c in tok.children))):
+                and _stands_alone(tok)):
             return "person"  # a known surname, even tagged a common noun ("Fairbanks rejected"),
             # but not "Price caps" or "Banks in Europe" where a Price or a Banks is in the article
         if _described_as_person(tok):
@@ -615,8 +615,7 @@ class SpeakerResolver:
         name = person_name(name_span)
         # a surname the tagger took for an organisation or a common noun ("Reyes said"), but not
         # a plural noun with words of its own ("Banks in Ohio said")
-        bare = head.pos_ == "PROPN" or all(c.dep_ in ("punct", "appos", "case") for c in head.children)
-        if not name and head.text[:1].isupper() and low in self.names and bare:
+        if not name and head.text[:1].isupper() and low in self.names and _stands_alone(head):
             name = head.text
         if name:
             canonical = self.canonical_person(name, head.i)
@@ -642,7 +641,7 @@ class SpeakerResolver:
         plain = _phrase_as_speaker(span)
         if span[0].lower_ == "the" and len(span) <= 3 and (
                 head.pos_ == "NOUN" or low in _PERSONAL_TITLES | _OFFICE_NOUNS):
-            earlier = self._earlier_mention(head, depth) or self._earlier_with(low, head.i)
+            earlier = self._earlier_with(low, head.i)  # _earlier_mention was tried above
             if earlier is not None:
                 return Speaker(earlier.speaker, span.text, earlier.anonymous, earlier.context)
         return self._note(Speaker(plain, span.text, False, desc), desc)
@@ -753,20 +752,20 @@ class SpeakerResolver:
             wide = max(_sentence_start(pron, sents, self.inside), _token_at(self.doc, first_char))
             if wide < near:
                 windows.append(wide)
+        reported = _reported_by(pron, self.inside)
         for window_start in windows:
             # beyond the near window only a subject or an earlier speaker will do
-            who = self._antecedent(pron, window_start, kind, gender,
+            who = self._antecedent(pron, window_start, kind, gender, reported,
                                    subjects_only=window_start < near)
             if who is not None:
                 return Speaker(who.speaker, pron.text, who.anonymous, who.context)
         return Speaker(pron.text, pron.text, False, "")
 
     def _antecedent(self, pron: Token, window_start: int, kind: str, gender: str | None,
-                    subjects_only: bool = False) -> Speaker | None:
+                    reported: set[int], subjects_only: bool = False) -> Speaker | None:
         """The nearest fitting mention from `window_start` up to the pronoun, subjects first,
-        never one inside what the pronoun's own verb reports ("The minister will decide, she
-        said")."""
-        reported = _reported_by(pron, self.inside)
+        never one of `reported`, what the pronoun's own verb reports ("The minister will
+        decide, she said")."""
         pool = [c for c in self.cands if window_start <= c.pos < pron.i and c.kind == kind
                 and c.pos not in reported]
         if kind == "thing":
@@ -814,7 +813,7 @@ def _reported_by(pron: Token, inside: list[int]) -> set[int]:
             breaks = [t.i for t in clause if t.text in (";", ":") or (
                 t.dep_ == "cc" and t.lower_ in ("and", "but") and any(  # "X arrived, and Y will"
                     x.i > t.i and x.dep_ in ("conj", "advcl") and x.pos_ in ("VERB", "AUX")
-                    and any(c.dep_ in _SUBJECTS for c in x.children)
+                    and any(y.dep_ in _SUBJECTS for y in x.children)
                     for x in t.head.children))]
             start = max(breaks, default=-1)
             out.update(t.i for t in clause if t.i > start and t.dep_ in _SUBJECTS)
@@ -828,7 +827,7 @@ def _token_at(doc: Doc, char: int) -> int:
 
 
 # "a memo signed by X", "a report prepared by X": X wrote it. Not "reviewed by", "seen by" or
-# "commissioned by" (who ordered a study did not write it), nor a paper that published it.
+# "commissioned by" (who ordered a study did not write it).
 _AUTHORING = frozenset({"signed", "written", "issued", "drafted", "prepared", "published",
                         "released", "organised", "organized", "sent", "authored", "compiled",
                         "produced"})
@@ -853,9 +852,8 @@ def _phrase_as_speaker(span: Span) -> str:
     # percent") or a plural noun of sources ("Diplomats"); a number or noun never before another
     # capital ("Five Eyes partners", "Doctors Without Borders"); an adjective may be a name's
     # ("Western", "Nordic")
-    common = (first.pos_ in ("DET", "PRON", "NUM") or first.lower_ in _QUANTIFIERS
-              or first.lower_ in group_nouns())
     determiner = first.pos_ in ("DET", "PRON") or first.lower_ in _QUANTIFIERS
+    common = determiner or first.pos_ == "NUM" or first.lower_ in group_nouns()
     if (common and _opens_sentence(first) and first.is_title
             and (determiner or not (after is not None and after.is_title and not after.is_sent_start))
             and first.ent_type_ not in _PLACES | {"PERSON"}  # "Polish officials"
@@ -883,6 +881,13 @@ def _named_in(tok: Token) -> Token:
             for obj in (c for c in prep.children if c.dep_ == "pobj" and c.tag_ == "NNS"):
                 return obj
     return tok
+
+
+def _stands_alone(tok: Token) -> bool:
+    """A proper noun, or a word with no words of its own but punctuation, an appositive or a
+    possessive ending: "Reyes said", "Fairbanks rejected", "Banks's remarks", not "Banks in
+    Ohio said" or "Price caps"."""
+    return tok.pos_ == "PROPN" or all(c.dep_ in ("punct", "appos", "case") for c in tok.children)
 
 
 def _beside_name(tok: Token) -> Token:

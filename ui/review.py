@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from analysis.article_view import quote_pieces
+from analysis.article_view import UNSCORED, quote_pieces
 from analysis.charts import STANCE_COLORS
 from analysis.errors import StanceError
 from analysis.records import ACTOR_TYPES, STANCES
@@ -122,7 +122,7 @@ def sentence_html(row: dict[str, Any]) -> str:
     offset = int(row["context_start"])
     start, end = int(row["start_char"]) - offset, int(row["end_char"]) - offset
     before, span, after = sentence_window(str(row["context"]), start, end)
-    colour = STANCE_COLORS.get(row.get("stance") or "", "#BBBBBB")
+    colour = STANCE_COLORS.get(row.get("stance") or "", UNSCORED)
     parts, at = [], 0
     for a, b in quote_pieces(row):
         a, b = max(a - offset - start, at), min(b - offset - start, len(span))

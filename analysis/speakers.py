@@ -14,23 +14,24 @@ Saar, an adviser"), and "the official" or "the general" the one introduced befor
 "anonymous <descriptor>"; capitals and countries as metonyms to "Government of <country>"; a
 person to the longest form of their name in the article ("McCain" -> "John McCain"), even one
 the tagger left untagged or called an organisation ("Representative Nolan Fairbanks"); any other
-phrase without its article or sentence-start capital ("Diplomats said" -> "diplomats"). Word
+phrase without its article or sentence-start capital ("Diplomats said" -> "diplomats").
+Reading a name from its tokens (titles, hyphens, the tagger's misses) is analysis.names; word
 lists live in analysis/resources/.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
 from spacy.attrs import POS
 from spacy.tokens import Doc, Span, Token
 
+from analysis.names import (
+    BODY_NOUNS, GENERATIONS, PERSONAL_TITLES, governments, in_rank, name_keys,
+    person_name, person_start, strip_title, titled_name, titles, word_list, written_words,
+)
 from analysis.paragraphs import doc_text, paragraph_bounds
-
-RESOURCES = Path(__file__).parent / "resources"
 
 _SUBJECTS = ("nsubj", "nsubjpass")
 _INHERIT = ("conj", "advcl", "xcomp", "pcomp")  # verbs sharing their head's subject
@@ -44,12 +45,6 @@ _MODIFIERS = {"compound", "amod", "det", "poss", "nmod", "nummod", "quantmod", "
 _DESCRIPTION_PREPS = {"of", "for", "at", "from", "with", "in", "on"}
 _ARTICLES = {"the", "a", "an"}
 _INDEFINITE = {"a", "an", "one", "another"}
-_BODY_NOUNS = {
-    "administration", "government", "campaign", "committee", "agency", "department", "ministry",
-    "office", "group", "organization", "organisation", "company", "party", "panel", "council",
-    "commission", "court", "newspaper", "paper", "network", "board", "team", "union", "coalition",
-    "delegation", "embassy", "mission",
-}
 # Places an appositive can name ("Winooski, a city").
 _PLACE_NOUNS = {"country", "nation", "state", "city", "town", "village", "province", "region",
                 "base", "site", "port"}
@@ -81,46 +76,24 @@ class Speaker:
     context: str
 
 
-def _words(name: str) -> frozenset[str]:
-    lines = (RESOURCES / name).read_text(encoding="utf-8").splitlines()
-    return frozenset(x.strip().lower() for x in lines if x.strip() and not x.startswith("#"))
-
-
-@lru_cache(maxsize=1)
-def titles() -> frozenset[str]:
-    """Title and role words stripped from names (resources/titles.txt)."""
-    return _words("titles.txt")
-
-
 @lru_cache(maxsize=1)
 def anonymous_heads() -> frozenset[str]:
-    return _words("anonymous_heads.txt")
+    return word_list("anonymous_heads.txt")
 
 
 @lru_cache(maxsize=1)
 def anonymous_phrases() -> frozenset[str]:
-    return _words("anonymous_phrases.txt")
+    return word_list("anonymous_phrases.txt")
 
 
 @lru_cache(maxsize=1)
 def group_nouns() -> frozenset[str]:
-    return _words("group_nouns.txt")
+    return word_list("group_nouns.txt")
 
 
 @lru_cache(maxsize=1)
 def document_nouns() -> frozenset[str]:
-    return _words("document_nouns.txt")
-
-
-@lru_cache(maxsize=1)
-def governments() -> dict[str, str]:
-    """Capital or country as written -> "Government of <country>" (resources/capitals.tsv)."""
-    out: dict[str, str] = {}
-    for line in (RESOURCES / "capitals.tsv").read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, country = line.split("\t")
-            out[name.strip().lower()] = f"Government of {country.strip()}"
-    return out
+    return word_list("document_nouns.txt")
 
 
 def speaker_head(cue: Token) -> Token | None:
@@ -257,147 +230,6 @@ def _description(head: Token, inside: list[int]) -> str:
     return text.strip(" ,;:(—–-")
 
 
-def written_words(tokens: Iterable[Token]) -> list[str]:
-    """The tokens' words as the article writes them: "Mbeki", "-", "Walsh" -> "Mbeki-Walsh".
-
-    The tokenizer splits hyphenated names; joining its tokens with spaces would print
-    "Mbeki - Walsh". Only neighbouring tokens with no space between them are joined, and a
-    hyphen left hanging (its other side not among `tokens`, as in "Madrid-born Ana Lopez") is
-    dropped.
-    """
-    out: list[str] = []
-    previous: Token | None = None
-    for t in tokens:
-        if t.is_space:  # a line break inside a wrapped name ("Gabrielius\nLandsbergis")
-            continue
-        joined = previous is not None and t.i == previous.i + 1 and not previous.whitespace_
-        if out and joined and (t.text == "-" or out[-1].endswith("-")):
-            out[-1] += t.text
-        else:
-            out.append(t.text)
-        previous = t
-    return [w.strip("-") for w in out if w.strip("-")]
-
-
-def name_keys(words: list[str]) -> set[str]:
-    """Lookup keys of a name: its last word and, for "Mbeki-Walsh", the last part ("walsh")."""
-    last = words[-1].lower()
-    return {last, last.rsplit("-", 1)[-1]}
-
-
-def strip_title(words: list[str]) -> list[str]:
-    """Drop leading title words and a trailing possessive: ["Sen.", "John", "McCain's"] -> name."""
-    out = list(words)
-    while len(out) > 1 and out[0].lower().rstrip(".") in titles():
-        out.pop(0)
-        if out[:2] == ["First", "Class"] and len(out) > 2:  # "Sergeant First Class", "Private ..."
-            del out[:2]
-    if out:
-        last = out[-1]
-        for suffix in ("'s", "’s", "'", "’"):
-            if last.endswith(suffix) and len(last) > len(suffix):
-                out[-1] = last[: -len(suffix)]
-                break
-    return [w for w in out if w not in ("'s", "’s", "'", "’")]
-
-
-_GENERATIONS = frozenset({"Jr", "Sr", "II", "III", "IV"})
-# Lowercase words that belong inside a name ("Marta de la Vries", "Mohammed bin Salman").
-_PARTICLES = frozenset({"de", "da", "di", "du", "do", "dos", "das", "del", "della", "der", "den",
-                        "van", "von", "ter", "te", "le", "la", "al", "el", "bin", "ibn", "bint",
-                        "ben", "abu", "y"})
-
-
-def person_start(doc: Doc, start: int, end: int) -> int:
-    """Where a person's name begins: the tagger sometimes tags only the surname of a name it does
-    not know ("Chheng" of "Sokha Chheng"), so one capitalised, untagged proper noun directly
-    before a one-word PERSON entity is taken as the given name; never a title ("Green MP Anouk
-    Bervoets", "Senators Chheng and Lopez"), a place or a dateline in capitals."""
-    if end - start != 1 or start == 0:
-        return start
-    before = doc[start - 1]
-    word = before.lower_
-    if (before.pos_ == "PROPN" and not before.ent_type_ and before.whitespace_ and before.is_alpha
-            and before.is_title and word not in titles() and word.rstrip("s") not in titles()
-            and word not in governments()):
-        return start - 1
-    return start
-
-
-# Titles only a person carries. The tagger calls some titled names organisations
-# ("Representative Nolan Fairbanks"); one that opens with these is a person all the same.
-_PERSONAL_TITLES = frozenset({
-    "mr", "mrs", "ms", "miss", "dr", "prof", "professor", "sir", "dame", "senator", "sen",
-    "representative", "rep", "congressman", "congresswoman", "congressmember", "governor",
-    "gov", "mayor", "general", "gen", "admiral", "adm", "colonel", "col", "major", "maj",
-    "captain", "capt", "sergeant", "sgt", "lt", "lieutenant", "ambassador", "judge", "rev",
-    "reverend", "sheriff",
-})
-# Words that end the name of a body, not of a person ("General Dynamics Land Systems").
-_ORG_WORDS = frozenset({
-    "command", "corps", "force", "forces", "army", "navy", "guard", "institute", "foundation",
-    "center", "centre", "university", "college", "school", "hospital", "service", "services",
-    "bureau", "directorate", "staff", "house", "senate", "congress", "parliament", "assembly",
-    "systems", "dynamics", "motors", "electric", "group", "inc", "corp", "ltd",
-})
-
-
-def _in_rank(doc: Doc, i: int) -> bool:
-    """Whether token i is part of a rank ("Sergeant First Class Ruiz": "Class" is no given name)."""
-    return (doc[i].text in ("First", "Class") and i > 0
-            and doc[i - 1].text in ("Sergeant", "First", "Private"))
-
-
-def titled_name(span: Span) -> list[str] | None:
-    """The name in an entity the tagger calls an organisation but that opens with a personal
-    title ("Representative Nolan Fairbanks" -> ["Nolan", "Fairbanks"]), else None."""
-    written = written_words(span)
-    if not written or written[0].lower().rstrip(".") not in _PERSONAL_TITLES:
-        return None
-    words = strip_title(written)
-    if 2 <= len(words) <= 3 and all(
-            w[:1].isupper() and w.lower() not in _ORG_WORDS | _BODY_NOUNS for w in words):
-        return words
-    return None
-
-
-def _entity_at(tok: Token) -> Span:
-    """The named entity holding `tok` (token attributes, not doc.ents, which scans the doc)."""
-    doc = tok.doc
-    start, end = tok.i, tok.i + 1
-    while start > 0 and doc[start].ent_iob_ == "I":
-        start -= 1
-    while end < len(doc) and doc[end].ent_iob_ == "I":
-        end += 1
-    return doc[start:end]
-
-
-def person_name(span: Span) -> str | None:
-    """The person's name inside a mention, without titles, or None when it names no person."""
-    root = span.root
-    if root.ent_type_ == "PERSON":
-        ent = _entity_at(root)
-        start = person_start(span.doc, ent.start, ent.end)
-        words = strip_title(written_words(span.doc[start:ent.end]))
-        return " ".join(words) or None
-    if root.ent_type_ == "ORG":
-        words = titled_name(_entity_at(root))
-        if words:
-            return " ".join(words)
-    # names are capitalised but for their particles: the tagger calls "foreign ministry" proper
-    # nouns after "China’s"
-    props = [t for t in span if (t.pos_ == "PROPN" and (t.text[:1].isupper() or t.lower_ in _PARTICLES)
-                                 and not t.ent_type_ in ("ORG", "GPE", "NORP"))
-             or t.text == "-"]  # kept only inside a word: written_words drops a hanging one
-    if (props and span.root.pos_ == "PROPN" and span.root.text[:1].isupper()
-            and span.root.ent_type_ in ("", "PERSON")):
-        words = strip_title(written_words(props))
-        if words and words[0].lower().rstrip(".") not in titles():
-            return " ".join(words)
-    return None
-
-
-
 # Offices named by a noun after "the" that stand for the person holding them ("the minister").
 _OFFICE_NOUNS = frozenset({"minister", "secretary", "president", "chairman", "chairwoman",
                            "commander", "envoy", "chancellor", "premier"})
@@ -414,7 +246,7 @@ def _described_as_person(tok: Token) -> bool:
         if c.like_num and c.text.isdigit() and 10 <= int(c.text) <= 110:
             return True  # an age
         if (c.tag_ == "NN" and c.ent_type_ in ("", "DATE")
-                and c.lower_ not in _BODY_NOUNS | _NOT_PEOPLE | _WEAPONS):
+                and c.lower_ not in BODY_NOUNS | _NOT_PEOPLE | _WEAPONS):
             return True
     return False
 
@@ -481,7 +313,7 @@ class SpeakerResolver:
             if (tok.lower_ in alone and tok.pos_ == "PROPN" and not tok.ent_type_
                     and self.inside[tok.i] < 0
                     and person_start(self.doc, tok.i, tok.i + 1) == tok.i - 1
-                    and not _in_rank(self.doc, tok.i - 1)):
+                    and not in_rank(self.doc, tok.i - 1)):
                 start = tok.i - 1
                 while (start >= 2 and self.doc[start - 1].text == "-"  # "Jan-Philipp Weber"
                        and not self.doc[start - 2].whitespace_ and not self.doc[start - 1].whitespace_
@@ -504,7 +336,7 @@ class SpeakerResolver:
         pos = doc.to_array([POS]).tolist() if len(doc) else []
         nominal = {doc.vocab.strings["PROPN"], doc.vocab.strings["NOUN"]}
         adjective = doc.vocab.strings["ADJ"]
-        offices = _PERSONAL_TITLES | _OFFICE_NOUNS
+        offices = PERSONAL_TITLES | _OFFICE_NOUNS
         for i in (i for i, p in enumerate(pos) if p in nominal  # no Token for other words
                   or (p == adjective and doc[i].lower_ in offices)):  # "the general" as ADJ
             tok = doc[i]
@@ -527,7 +359,7 @@ class SpeakerResolver:
                   if c.dep_ == "appos" and c.left_edge.i <= tok.i + 2]
         if any(w in _WEAPONS for w in beside):
             return None
-        if any(w in (_NOT_PEOPLE | _BODY_NOUNS) - _PLACE_NOUNS for w in beside):
+        if any(w in (_NOT_PEOPLE | BODY_NOUNS) - _PLACE_NOUNS for w in beside):
             return "thing"
         if tok.ent_type_ == "PERSON" or (
                 tok.text[:1].isupper() and low in self.names
@@ -537,11 +369,11 @@ class SpeakerResolver:
             # but not "Price caps" or "Banks in Europe" where a Price or a Banks is in the article
         if _described_as_person(tok):
             return "person"
-        if tok.ent_type_ in ("ORG", "GPE", "NORP") or low in _BODY_NOUNS or low in document_nouns():
+        if tok.ent_type_ in ("ORG", "GPE", "NORP") or low in BODY_NOUNS or low in document_nouns():
             return "thing" if tok.tag_ not in ("NNS", "NNPS") else "group"
         if low in anonymous_heads() and tok.tag_ == "NN":
             return "person"  # "a senior official ... he added"
-        if low in _PERSONAL_TITLES | _OFFICE_NOUNS and tok.tag_ in ("NN", "JJ") and any(
+        if low in PERSONAL_TITLES | _OFFICE_NOUNS and tok.tag_ in ("NN", "JJ") and any(
                 c.lower_ == "the" for c in tok.children):
             return "person"  # "the general conceded ... he said"
         if tok.tag_ == "NNS" and tok.dep_ in _SUBJECTS:
@@ -564,7 +396,7 @@ class SpeakerResolver:
             # "said Phetsamone" after "Phetsamone Vongsa": a given name alone, when it is the
             # given name of exactly one person in the article ("Trump Jr." is not Trump's)
             known = {tuple(w) for forms in self.names.values() for _, w in forms
-                     if len(w) > 1 and w[0] == parts[0] and w[-1].rstrip(".") not in _GENERATIONS}
+                     if len(w) > 1 and w[0] == parts[0] and w[-1].rstrip(".") not in GENERATIONS}
             if len(known) == 1:
                 return " ".join(known.pop())
         if not longer:
@@ -640,7 +472,7 @@ class SpeakerResolver:
             return self._note(Speaker("anonymous " + " ".join(words), span.text, True, desc), desc)
         plain = _phrase_as_speaker(span)
         if span[0].lower_ == "the" and len(span) <= 3 and (
-                head.pos_ == "NOUN" or low in _PERSONAL_TITLES | _OFFICE_NOUNS):
+                head.pos_ == "NOUN" or low in PERSONAL_TITLES | _OFFICE_NOUNS):
             earlier = self._earlier_with(low, head.i)  # _earlier_mention was tried above
             if earlier is not None:
                 return Speaker(earlier.speaker, span.text, earlier.anonymous, earlier.context)
@@ -778,7 +610,7 @@ class SpeakerResolver:
                 who = cand.speaker.get()
                 if who is None or (gender and self.gender.get(who.speaker, gender) != gender):
                     continue
-                if who.speaker.islower() and self.doc[cand.pos].lower_ in _OFFICE_NOUNS | _PERSONAL_TITLES:
+                if who.speaker.islower() and self.doc[cand.pos].lower_ in _OFFICE_NOUNS | PERSONAL_TITLES:
                     continue  # "the general" whom nothing before names: look further back
                 if gender:
                     self.gender.setdefault(who.speaker, gender)

@@ -10,7 +10,6 @@ import pytest
 from analysis.actors import actor_type_of
 from analysis.nlp import load_nlp
 from analysis.quotes import find_attributions
-from analysis.speakers import person_name, strip_title
 
 
 @pytest.fixture(scope="module")
@@ -186,24 +185,6 @@ def test_context_holds_the_organisation(nlp) -> None:
     (att,) = find_attributions(nlp(text))
     assert att.speaker == "Lena Okafor"
     assert att.speaker_context == "Lena Okafor of the Clearance Trust"
-
-
-@pytest.mark.parametrize(
-    "words, expected",
-    [
-        (["Sen.", "Ruth", "Calder"], ["Ruth", "Calder"]),
-        (["Defense", "Secretary", "Ruth", "Calder"], ["Ruth", "Calder"]),
-        (["Calder’s"], ["Calder"]),
-        (["Calder", "'s"], ["Calder"]),
-    ],
-)
-def test_strip_title(words: list[str], expected: list[str]) -> None:
-    assert strip_title(words) == expected
-
-
-def test_person_name_ignores_bodies_named_after_people(nlp) -> None:
-    doc = nlp("The Calder administration said no.")
-    assert person_name(doc[0:3]) is None
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -433,11 +414,6 @@ def test_a_name_with_a_role_beside_it_can_be_a_he_or_she(nlp) -> None:
             "Washington, said a blockade was an act of war. “You cannot enforce the law by "
             "breaking it,” she said.")
     assert speakers(nlp, text)[-1] == ("Amara Nwosu", "she")
-
-
-def test_a_rank_of_several_words_is_stripped() -> None:
-    assert strip_title(["Sergeant", "First", "Class", "Marcus", "Delaney"]) == ["Marcus", "Delaney"]
-    assert strip_title(["First", "Class", "Delaney"]) == ["First", "Class", "Delaney"]
 
 
 def test_a_surname_gets_the_full_name_the_tagger_missed(nlp) -> None:

@@ -12,7 +12,7 @@ from analysis.errors import StanceError
 from analysis.records import ACTOR_TYPES
 from analysis.review import add_gazetteer_entry, retrain_from_corrections, retype_stored_quotes
 from analysis.store.annotations import export_corrections, import_corrections, read_corrections
-from analysis.store.review import review_queue
+from analysis.store.review import actor_types_of_speaker, review_queue
 from ui import data, review, widgets, writes
 
 PAGE_SIZE = 8
@@ -52,6 +52,8 @@ with speakers_tab:
     kind = t2.selectbox("is", ACTOR_TYPES, key="rv_type_kind")
     t3.button("Set for all quotes", key="rv_type_set", disabled=not who, on_click=review.speaker_rule,
               args=(who, "actor_type", kind, author, f"{who} is now {kind} in every quote."))
+    if who and len(types := actor_types_of_speaker(writes.connection(), who)) > 1:
+        st.warning(review.several_types_warning(who, types))
 
 with gazetteer_tab:
     st.caption("A name or organisation that anyone quoted may carry (\"ICBL\" → humanitarian). "

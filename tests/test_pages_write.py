@@ -99,3 +99,25 @@ def test_pasted_article_is_ingested_and_reported(writable_store):
     # the same text again is recognised as a duplicate
     at.button[0].click().run()
     assert any("1 were already stored" in s.value for s in at.success)
+
+
+def test_review_warns_before_one_type_for_a_name_typed_two_ways(writable_store):
+    from analysis.store.annotations import correct_quote
+
+    speaker, quote_id, kind = rows(
+        writable_store, "SELECT speaker, arg_min(quote_id, quote_id), any_value(actor_type) "
+        "FROM quote_facts WHERE speaker IS NOT NULL GROUP BY speaker "
+        "HAVING count(*) >= 2 AND count(DISTINCT actor_type) = 1 ORDER BY speaker LIMIT 1")[0]
+    at = run("pages/7_Review.py")
+    at.selectbox(key="rv_type_speaker").select(speaker).run()
+    assert not at.exception
+    assert not at.warning  # one type: nothing to warn about
+    other = "expert" if kind != "expert" else "military"
+    con = connect(writable_store)
+    correct_quote(con, quote_id, "actor_type", other)
+    n = rows(writable_store, "SELECT count(*) FROM quote_facts WHERE speaker = ?", [speaker])[0][0]
+    at.run()
+    assert not at.exception
+    (warning,) = [w.value for w in at.warning]
+    assert warning.startswith(f"{speaker}'s {n} quotes are typed ")
+    assert f"{other} (1)" in warning and f"{kind} ({n - 1})" in warning

@@ -94,6 +94,16 @@ def speaker_rule(speaker: str, field: str, value: str, author: str | None, messa
         _rescore_remarks("speaker", field, speaker)
 
 
+def several_types_warning(speaker: str, types: list[tuple[str, int]]) -> str:
+    """What "Set for all quotes" would do to a name whose quotes carry several actor types."""
+    split = ", ".join(f"{kind} ({n})" for kind, n in types)
+    total = sum(n for _, n in types)
+    return (f"{speaker}'s {total} quotes are typed {split}. If these are different people who "
+            "share the name, **Set for all quotes** gives all of them one type: correct their "
+            "quotes one by one in the Queue instead (the sidebar's speaker and actor type "
+            "filters narrow it to them).")
+
+
 def undo(author: str | None) -> None:
     """Callback: take back the newest correction of this person."""
     try:

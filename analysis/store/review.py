@@ -109,6 +109,18 @@ def speakers_in(
     return {name for row in rows for name in row if name}
 
 
+def actor_types_of_speaker(con: duckdb.DuckDBPyConnection, speaker: str) -> list[tuple[str, int]]:
+    """(actor type, quotes) of everything shown under this name, corrections applied, most first.
+
+    Whatever the filters: a rule for a speaker applies to all of their quotes. Two types under
+    one name may be two people who share it ("Colonel Dana Whitfield", "Senator Dana Whitfield").
+    """
+    rows = con.cursor().execute(
+        "SELECT actor_type, count(*) FROM quote_facts WHERE speaker = ?"
+        " GROUP BY 1 ORDER BY 2 DESC, 1", [speaker]).fetchall()
+    return [(str(kind), int(n)) for kind, n in rows]
+
+
 def update_actor_types(con: duckdb.DuckDBPyConnection, rows: Iterable[tuple[str, str]]) -> int:
     """Replace predicted actor types: rows of (quote id, actor type). Corrections are untouched."""
     rows = list(rows)

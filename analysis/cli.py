@@ -74,6 +74,29 @@ def cmd_ingest(args: argparse.Namespace) -> int:
     return 1 if summary.errors and not summary.articles_added and not summary.duplicates else 0
 
 
+def cmd_reextract(args: argparse.Namespace) -> int:
+    from analysis.actors import load_gazetteer
+    from analysis.nlp import load_nlp
+    from analysis.pipeline import reextract_stored
+    from analysis.store import connect
+    from analysis.store.annotations import corrected_quotes_not_stored
+
+    con = connect(args.db)
+    try:
+        before = corrected_quotes_not_stored(con)
+        summary = reextract_stored(con, load_nlp(), gazetteer=load_gazetteer(),
+                                   scorer=_scorer(args), progress=ProgressBar())
+        lost = len(corrected_quotes_not_stored(con) - before)
+    finally:
+        con.close()
+    n = summary.articles_added
+    print(f"{n} stored article{'s' * (n != 1)} extracted again: {summary.quotes_added} quotes")
+    if lost:
+        print(f"{lost} corrected quote{'s' * (lost != 1)} not found by this extraction (a span or "
+              "a split changed); the corrections are kept and apply again if the quote comes back")
+    return 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     from analysis.actors import load_gazetteer
     from analysis.ingest import read_paths
@@ -130,7 +153,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     db = database_path(args.db)
     summary = build_demo_store(db, progress=ProgressBar(), rebuild=args.rebuild)
-    print(f"demo store {db}: {summary.articles_added} articles added, {summary.quotes_added} quotes")
+    print(f"demo store {db}: {summary.articles_added} articles added, {summary.quotes_added} quotes"
+          + (f", {summary.corrections_carried} corrections carried over"
+             if summary.corrections_carried else ""))
     for err in summary.errors:
         print(f"skipped {err.path}: {err.reason}", file=sys.stderr)
     return 0
@@ -231,6 +256,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-stance", action="store_true", help="leave stance empty")
     p.set_defaults(func=cmd_ingest)
 
+    p = with_db(sub.add_parser(
+        "reextract", help="extract every stored article again with this version; corrections stay"))
+    p.add_argument("--no-stance", action="store_true", help="leave stance empty")
+    p.set_defaults(func=cmd_reextract)
+
     p = sub.add_parser("extract", help="print every quote of the files (the extraction contract)")
     p.add_argument("paths", nargs="+")
     p.add_argument("--issue", help="the issue stance is measured toward")
@@ -244,7 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("demo", help="build the demo store from data/demo/"))
     p.add_argument("--rebuild", action="store_true",
-                   help="build a new store and replace the old one when it is complete")
+                   help="build a new store from data/demo/ and replace the old one when it is "
+                        "complete, corrections carried over (refused when the old store holds "
+                        "other articles: use reextract)")
     p.set_defaults(func=cmd_demo)
 
     p = with_db(sub.add_parser("corrections", help="export or import people's corrections as CSV"))

@@ -7,6 +7,7 @@ given path with every article extracted, typed and stance-scored.
 
 from __future__ import annotations
 
+import io
 import os
 from pathlib import Path
 import tempfile
@@ -14,9 +15,10 @@ import tempfile
 from analysis.actors import load_gazetteer
 from analysis.errors import StoreError
 from analysis.nlp import load_nlp
-from analysis.ingest import expand_paths
+from analysis.ingest import expand_paths, read_paths
 from analysis.pipeline import IngestSummary, Progress, ingest_paths
-from analysis.store import connect
+from analysis.store import connect, stored_articles
+from analysis.store.annotations import export_corrections, import_corrections, read_corrections
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 
@@ -31,7 +33,8 @@ def build_demo_store(
     rebuild: bool = False,
 ) -> IngestSummary:
     """Ingest the demo corpus into `db_path` (articles already there are skipped), or into a
-    store of its own that replaces `db_path` when `rebuild`.
+    store of its own that replaces `db_path` when `rebuild`, with every correction of the old
+    store carried over.
 
     A new store is built in a file of its own beside `db_path` and moved into place only when
     it is complete: the dashboard builds the store on its first page load, and a person who
@@ -39,14 +42,15 @@ def build_demo_store(
     as the demo, with a few articles, on every later run.
 
     Raises:
-        StoreError: the folder cannot hold the new store.
+        StoreError: the folder cannot hold the new store; or, when `rebuild`, the old store is
+            open in another program or holds articles the demo folder does not.
     """
     from analysis.stance import load_scorer  # heavy; imported only when a store is built
 
     db_path = Path(db_path)
     fresh = rebuild or not db_path.exists()
     if rebuild and db_path.exists():
-        _check_not_in_use(db_path)  # before minutes of work, not only at the end
+        _check_rebuild(db_path, demo_dir)  # before minutes of work, not only at the end
     target = _building_file(db_path) if fresh else db_path
     try:
         con = connect(target)
@@ -65,6 +69,7 @@ def build_demo_store(
             return summary
         if db_path.exists():
             _check_not_in_use(db_path)
+            summary.corrections_carried = _carry_corrections(db_path, target)
         try:
             # a log left by a store that was killed, not closed, would be replayed into this one
             if not db_path.exists():
@@ -77,6 +82,44 @@ def build_demo_store(
         if fresh:
             for leftover in (target, _wal(target)):
                 leftover.unlink(missing_ok=True)
+
+
+def _check_rebuild(db_path: Path, demo_dir: Path) -> None:
+    """Refuse to replace a store that holds articles the demo folder does not (uploads, other
+    ingests): a new demo store would drop them. `reextract` keeps them. Also refuses a store
+    another program has open (`_check_not_in_use`)."""
+    demo_texts = {a.sha256 for _, result in read_paths(demo_articles(demo_dir))
+                  for a in result.articles}
+    con = connect(db_path)
+    try:
+        others = [a for a in stored_articles(con) if a.sha256 not in demo_texts]
+    finally:
+        con.close()
+    if others:
+        raise StoreError(
+            f"{db_path} holds {len(others)} article{'s' * (len(others) != 1)} not in "
+            f"{demo_dir} (uploaded or ingested): a new demo store would drop them. To bring "
+            "every stored article up to date and keep them, run `python -m analysis reextract`; "
+            "to start over, move the file away first.")
+
+
+def _carry_corrections(old: Path, new: Path) -> int:
+    """Copy every correction of the store at `old` into the one at `new`; returns how many.
+
+    Quote ids are a hash of the article and the span, so a correction follows its quote into
+    the new store wherever the extraction finds the same span.
+    """
+    buffer = io.StringIO()
+    con = connect(old)
+    try:
+        export_corrections(con, buffer)
+    finally:
+        con.close()
+    con = connect(new)
+    try:
+        return import_corrections(con, read_corrections(buffer.getvalue()))
+    finally:
+        con.close()
 
 
 def _check_not_in_use(db_path: Path) -> None:

@@ -2,7 +2,8 @@
 
 In: `Article` records (or paths to ingest), a loaded spaCy pipeline, a gazetteer and (optionally)
 a stance scorer. Out: for each article, its `Quote` records (the extraction contract), in input
-order; `ingest_paths` also stores them and returns a summary.
+order; `ingest_paths` also stores them and returns a summary, and `reextract_stored` does the
+same for the articles a store already holds, from their stored text.
 Texts go through `nlp.pipe` in batches; models are passed in, never loaded here.
 """
 
@@ -32,7 +33,9 @@ from analysis.quotes import find_attributions
 from analysis.records import Article, Quote, StanceScore
 from analysis.review import retype_stored_quotes
 from analysis.stance.context import QuoteSpan, StanceScorer, score_in_context
-from analysis.store import article_exists, record_model, save_article
+from analysis.store import (
+    article_exists, prune_speakers, record_model, save_article, stored_articles,
+)
 from analysis.store.annotations import merged_speakers
 from analysis.store.review import speakers_in
 
@@ -162,6 +165,8 @@ class IngestSummary:
     quotes_retyped: int = 0
     errors: list[IngestError] = field(default_factory=list)
     per_file: dict[str, dict[str, int]] = field(default_factory=dict)
+    # a rebuilt demo store: corrections copied over from the store it replaced
+    corrections_carried: int = 0
 
 
 Progress = Callable[[int, int, str], None]
@@ -186,8 +191,6 @@ def ingest_paths(
     called after each article, `file_progress(done, total, file)` after each article of a file.
     """
     summary = IngestSummary()
-    if scorer is not None:
-        remember_model(con, scorer)
     pending: list[tuple[str, Article]] = []
     seen: set[str] = set()
     for path, result in read_paths(paths, defaults):
@@ -201,6 +204,47 @@ def ingest_paths(
                 continue
             seen.add(article.sha256)
             pending.append((str(path), article))
+    return _store(con, pending, summary, nlp, gazetteer=gazetteer, scorer=scorer, replace=replace,
+                  progress=progress, file_progress=file_progress)
+
+
+def reextract_stored(
+    con: duckdb.DuckDBPyConnection,
+    nlp: Language,
+    *,
+    gazetteer: Gazetteer | None = None,
+    scorer: StanceScorer | None = None,
+    progress: Progress | None = None,
+) -> IngestSummary:
+    """Extract every stored article again from its stored text, with the code as it is now.
+
+    A store keeps the quotes and speakers of the version that ingested each article; this
+    brings them up to date in place, one article per transaction. Corrections stay: they are
+    keyed by quote id, a hash of the article and the span, so a correction follows its quote
+    whenever the new extraction finds the same span again.
+    """
+    pending = [(article.source or "stored", article) for article in stored_articles(con)]
+    summary = _store(con, pending, IngestSummary(), nlp, gazetteer=gazetteer, scorer=scorer,
+                     replace=True, progress=progress)
+    prune_speakers(con)  # names the old extraction gave that no quote carries now
+    return summary
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection,
+    pending: list[tuple[str, Article]],
+    summary: IngestSummary,
+    nlp: Language,
+    *,
+    gazetteer: Gazetteer | None,
+    scorer: StanceScorer | None,
+    replace: bool,
+    progress: Progress | None = None,
+    file_progress: Progress | None = None,
+) -> IngestSummary:
+    """Extract, score and save (path, article) pairs; counts go into `summary`."""
+    if scorer is not None:
+        remember_model(con, scorer)
     total = len(pending)
     by_id = {a.article_id: p for p, a in pending}
     file_totals = Counter(p for p, _ in pending)
@@ -214,7 +258,8 @@ def ingest_paths(
     ):
         saved = save_article(con, article, quotes, replace=replace)
         done += 1
-        stats = summary.per_file[by_id[article.article_id]]
+        stats = summary.per_file.setdefault(
+            by_id[article.article_id], {"articles": 0, "duplicates": 0, "quotes": 0})
         if saved.inserted:
             added.append(article.article_id)
             summary.articles_added += 1

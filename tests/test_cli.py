@@ -116,3 +116,33 @@ def test_corrections_export_import_via_cli(tmp_path, capsys):
     con.close()
     assert code == 0 and "1 corrections imported" in out
     assert f"{n_quotes} quotes re-scored with their speakers' remarks" in out and scored == n_quotes
+
+
+def test_reextract_reports_corrected_quotes_it_no_longer_finds(tmp_path, capsys):
+    db = str(tmp_path / "s.duckdb")
+    src = tmp_path / "story.txt"
+    src.write_text(STORY, encoding="utf-8")
+    run(capsys, "ingest", str(src), "--db", db, "--no-stance")
+    from analysis.store import connect
+    from analysis.store.annotations import correct_quote
+
+    con = connect(db)
+    n, = con.execute("SELECT count(*) FROM quotes").fetchall()[0]
+    qid = con.execute("SELECT id FROM quotes ORDER BY start_char LIMIT 1").fetchall()[0][0]
+    correct_quote(con, qid, "stance", "opposed", author="ana")
+    # as an older extractor might have cut it: a span this version does not find
+    con.execute("UPDATE quotes SET id = 'old0000000000000', end_char = end_char - 1 WHERE id = ?", [qid])
+    correct_quote(con, "old0000000000000", "stance", "neutral", author="ana")
+    con.close()
+    code, out, _ = run(capsys, "reextract", "--db", db, "--no-stance")
+    assert code == 0
+    assert out.splitlines() == [
+        f"1 stored article extracted again: {n} quotes",
+        "1 corrected quote not found by this extraction (a span or a split changed); the "
+        "corrections are kept and apply again if the quote comes back"]
+    con = connect(db)
+    try:
+        assert con.execute("SELECT stance FROM quote_facts WHERE quote_id = ?", [qid]).fetchall() == [
+            ("opposed",)]
+    finally:
+        con.close()

@@ -150,3 +150,49 @@ def test_rebuild_refuses_a_store_another_program_has_open(tmp_path: Path) -> Non
     finally:
         holder.communicate("")
     assert list(tmp_path.glob(".demo-building-*")) == []
+
+
+def test_rebuild_carries_corrections_over(tmp_path: Path) -> None:
+    from analysis.store.annotations import correct_quote, set_speaker_rule
+
+    db = tmp_path / "demo.duckdb"
+    demo = _one_article_demo(tmp_path)
+    build_demo_store(db, demo_dir=demo)
+    con = connect(db)
+    (quote_id,) = con.execute("SELECT id FROM quotes").fetchall()[0]
+    correct_quote(con, quote_id, "stance", "opposed", author="teacher")
+    set_speaker_rule(con, "Ada Kowal", "actor_type", "expert", author="teacher")
+    con.close()
+    summary = build_demo_store(db, demo_dir=demo, rebuild=True)
+    assert summary.corrections_carried == 2
+    con = connect(db)
+    try:
+        assert con.execute("SELECT stance, actor_type, corrected FROM quote_facts").fetchall() == [
+            ("opposed", "expert", True)]
+    finally:
+        con.close()
+
+
+def test_rebuild_refuses_a_store_holding_articles_the_demo_has_not(tmp_path: Path) -> None:
+    import pytest
+
+    from analysis.errors import StoreError
+    from analysis.nlp import load_nlp
+    from analysis.pipeline import ingest_paths
+
+    db = tmp_path / "demo.duckdb"
+    demo = _one_article_demo(tmp_path)
+    build_demo_store(db, demo_dir=demo)
+    upload = tmp_path / "upload.txt"
+    upload.write_text("Ports reopen\n\n“The port reopens today,” said Mayor Ilse Lund.\n",
+                      encoding="utf-8")
+    con = connect(db)
+    ingest_paths(con, [upload], load_nlp())
+    con.close()
+    with pytest.raises(StoreError, match="holds 1 article not in .*reextract"):
+        build_demo_store(db, demo_dir=demo, rebuild=True)
+    con = connect(db)
+    try:
+        assert con.execute("SELECT count(*) FROM articles").fetchall() == [(2,)]  # untouched
+    finally:
+        con.close()

@@ -86,3 +86,38 @@ def test_a_role_named_in_a_later_article_types_the_speakers_earlier_quotes(nlp, 
     summary = ingest_paths(con, [second], nlp, gazetteer=no_gazetteer)
     assert summary.quotes_retyped == 1
     assert con.execute("SELECT DISTINCT actor_type FROM quotes").fetchall() == [("executive",)]
+
+
+def test_reextract_brings_stored_quotes_up_to_date_and_keeps_corrections(nlp, tmp_path) -> None:
+    from analysis.actors import compile_phrases
+    from analysis.pipeline import ingest_paths, reextract_stored
+    from analysis.store import connect
+    from analysis.store.annotations import correct_quote, corrected_quotes_not_stored
+
+    path = tmp_path / "a.txt"
+    path.write_text('Harbour opens\n\n"The harbour opens on Monday," said Mayor Ilse Lund.\n'
+                    '"We will not wait," Lund said.\n', encoding="utf-8")
+    con = connect(":memory:")
+    no_gazetteer = compile_phrases([])
+    ingest_paths(con, [path], nlp, gazetteer=no_gazetteer)
+    (first, second) = [r[0] for r in con.execute("SELECT id FROM quotes ORDER BY start_char").fetchall()]
+    # what an older version might have stored: another spelling, and a quote it no longer finds
+    con.execute("UPDATE quotes SET speaker = 'Mayor Lund' WHERE id = ?", [second])
+    con.execute("INSERT INTO speakers VALUES ('Mayor Lund', 'executive', false, NULL)")
+    con.execute("INSERT INTO quotes SELECT 'gone0000gone0000', article_id, 0, 7, '[[0, 7]]', "
+                "'Harbour', kind, cue, speaker, speaker_mention, actor_type, anonymous, stance, "
+                "p_supportive, p_opposed, p_neutral, model_version, speaker_context FROM quotes WHERE id = ?",
+                [first])
+    correct_quote(con, second, "stance", "opposed")
+    correct_quote(con, "gone0000gone0000", "stance", "neutral")
+
+    summary = reextract_stored(con, nlp, gazetteer=no_gazetteer)
+
+    assert (summary.articles_added, summary.quotes_added) == (1, 2)
+    assert con.execute("SELECT id, speaker FROM quotes ORDER BY start_char").fetchall() == [
+        (first, "Ilse Lund"), (second, "Ilse Lund")]
+    assert con.execute("SELECT stance, corrected FROM quote_facts WHERE quote_id = ?",
+                       [second]).fetchall() == [("opposed", True)]
+    assert corrected_quotes_not_stored(con) == {"gone0000gone0000"}  # kept, waiting for its quote
+    assert con.execute("SELECT count(*) FROM annotations").fetchall() == [(2,)]
+    assert con.execute("SELECT name FROM speakers").fetchall() == [("Ilse Lund",)]

@@ -8,9 +8,11 @@ from analysis.store.connection import SCHEMA_VERSION, connect, database_path
 from analysis.store.writes import (
     SaveResult,
     article_exists,
+    prune_speakers,
     record_model,
     save_article,
     store_stats,
+    stored_articles,
     update_stances,
 )
 
@@ -20,8 +22,10 @@ __all__ = [
     "article_exists",
     "connect",
     "database_path",
+    "prune_speakers",
     "record_model",
     "save_article",
     "store_stats",
+    "stored_articles",
     "update_stances",
 ]

@@ -160,6 +160,15 @@ ALL_CORRECTIONS = (
 )
 
 
+def corrected_quotes_not_stored(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """Corrected quote ids that match no stored quote: spans the extraction no longer finds
+    (after a re-extraction), or quotes of articles not in this store (an imported file). Their
+    corrections are kept and apply again when the quote comes back."""
+    return {qid for (qid,) in con.cursor().execute(
+        "SELECT DISTINCT quote_id FROM annotations WHERE quote_id NOT IN (SELECT id FROM quotes)"
+    ).fetchall()}
+
+
 def export_corrections(con: duckdb.DuckDBPyConnection, out: TextIO) -> int:
     """Write every correction, oldest first, as CSV (columns `EXPORT_COLUMNS`); returns the count.
 

@@ -70,6 +70,16 @@ def insert_rows(cur: duckdb.DuckDBPyConnection, insert: str, rows: Sequence[tupl
         cur.execute(insert + ", ".join([row] * len(part)), [v for r in part for v in r])
 
 
+def stored_articles(con: duckdb.DuckDBPyConnection) -> list[Article]:
+    """Every stored article as it was ingested (text and metadata), oldest first."""
+    rows = con.cursor().execute(
+        "SELECT doc_id, text, title, outlet, published, url, issue, source FROM articles"
+        " ORDER BY ingested_at, id").fetchall()
+    return [Article(doc_id=doc_id or "stored", text=text, title=title, outlet=outlet,
+                    published=published, url=url, issue=issue, source=source)
+            for doc_id, text, title, outlet, published, url, issue, source in rows]
+
+
 def save_article(
     con: duckdb.DuckDBPyConnection, article: Article, quotes: Sequence[Quote], *, replace: bool = False
 ) -> SaveResult:
@@ -98,6 +108,16 @@ def save_article(
             }
             insert_rows(cur, "INSERT OR REPLACE INTO speakers VALUES ", list(speakers.values()))
     return SaveResult(aid, True, len(quotes))
+
+
+def prune_speakers(con: duckdb.DuckDBPyConnection) -> int:
+    """Drop speaker rows no stored quote names any more (after re-extraction); returns how many."""
+    with write_transaction(con) as cur:
+        n = cur.execute("SELECT count(*) FROM speakers WHERE name NOT IN "
+                        "(SELECT speaker FROM quotes WHERE speaker IS NOT NULL)").fetchall()[0][0]
+        cur.execute("DELETE FROM speakers WHERE name NOT IN "
+                    "(SELECT speaker FROM quotes WHERE speaker IS NOT NULL)")
+    return int(n)
 
 
 def update_stances(

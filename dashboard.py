@@ -26,7 +26,8 @@ cols[0].metric("Quotes", f"{int(summary['quotes']):,}")
 cols[1].metric("Articles", f"{int(summary['articles']):,}")
 cols[2].metric("Speakers", f"{int(summary['speakers']):,}")
 cols[3].metric("Outlets", f"{int(summary['outlets']):,}")
-cols[4].metric("Anonymous sources", f"{(summary['anonymous_share'] or 0):.0%}")
+share = summary["anonymous_share"]
+cols[4].metric("Anonymous sources", "–" if pd.isna(share) else f"{share:.0%}")  # no quotes: no share
 
 widgets.empty_state(int(summary["quotes"]))
 widgets.mixed_issues_note(f, int(summary["issues"] or 0))

@@ -52,11 +52,36 @@ def test_page_renders_without_exception(store_env, page):
 
 @pytest.mark.parametrize("page", PAGES[:-1])
 def test_page_shows_the_empty_state(store_env, page):
-    at = run_page(page, {"outlets": "Nowhere at all"})
+    at = run_page(page, {"search": "zzqx-no-such-word"})
     assert not at.exception
-    # an outlet the store does not know is dropped from the widget but not from the filters
     text = " ".join(i.value for i in at.info)
     assert "No quotes match these filters" in text
+    assert not any("nan" in m.value for m in at.metric), [m.value for m in at.metric]
+
+
+@pytest.mark.parametrize("page", PAGES[:-1])
+def test_a_link_from_another_store_says_what_it_cannot_apply(store_env, page):
+    at = run_page(page, {"outlets": "Nowhere at all", "issue": "Not an issue here"})
+    assert not at.exception
+    (warning,) = [w.value for w in at.sidebar.warning]
+    assert warning == ("Not in this store, so not applied: issue “Not an issue here”, "
+                       "outlet “Nowhere at all”.")
+    assert "No quotes match these filters" not in " ".join(i.value for i in at.info)
+    assert "outlets" not in at.query_params and "issue" not in at.query_params
+
+
+@pytest.mark.parametrize("query", [{"date_from": "2000-01-01"}, {"date_to": "2099-12-31"},
+                                   {"date_from": "2000-01-01", "date_to": "2099-12-31"}])
+def test_dates_beyond_the_stores_range_are_its_first_and_last_day(store_env, query):
+    everything = run_page("dashboard.py").metric[0].value
+    at = run_page("dashboard.py", query)  # e.g. a drill-down into the chart's first quarter
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.metric[0].value == everything
+    lo, hi = at.sidebar.date_input[0], at.sidebar.date_input[1]
+    if "date_from" in query:
+        assert str(lo.value) > "2000-01-01" and at.query_params["date_from"] == str(lo.value)
+    if "date_to" in query:
+        assert str(hi.value) < "2099-12-31" and at.query_params["date_to"] == str(hi.value)
 
 
 def test_home_chart_holds_every_actor_type_and_stance(store_env):

@@ -76,13 +76,13 @@ def _clear() -> None:
     st.session_state.pop(BACK_KEY, None)
 
 
-def _seed(f: Filters, opts: dict[str, Any]) -> None:
-    """Widget state from the canonical filters (values the options no longer offer dropped)."""
+def _seed(f: Filters) -> None:
+    """Widget state from the canonical filters (already fitted to the options)."""
     s = st.session_state
-    s[_W["issue"]] = f.issue if f.issue in opts["issues"] else None
+    s[_W["issue"]] = f.issue
     s[_W["date_from"]] = f.date_from
     s[_W["date_to"]] = f.date_to
-    s[_W["outlets"]] = [o for o in f.outlets if o in opts["outlets"]]
+    s[_W["outlets"]] = list(f.outlets)
     s[_W["actor_types"]] = list(f.actor_types)
     s[_W["stances"]] = list(f.stances)
     s[_W["speaker"]] = f.speaker
@@ -90,11 +90,40 @@ def _seed(f: Filters, opts: dict[str, Any]) -> None:
     s[_W["min_confidence"]] = f.min_confidence
 
 
+def fit_to_options(f: Filters, opts: dict[str, Any]) -> tuple[Filters, list[str]]:
+    """The filters the sidebar can show, and what had to go.
+
+    Dates are moved into the store's range: nothing lies outside it, so the rows stay the same,
+    and the date boxes refuse values beyond their bounds (a drill-down into the first quarter of
+    the over-time chart starts before the first article). An issue or outlet the store does not
+    hold (a link from another store, a hand-edited URL) is dropped and named, so that the
+    sidebar never reads "All issues" while every count is zero.
+    """
+    lo, hi = opts.get("date_min"), opts.get("date_max")
+
+    def inside(d: date | None) -> date | None:
+        return d if d is None or lo is None or hi is None else min(max(d, lo), hi)
+
+    dropped = []
+    issue = f.issue
+    if issue is not None and issue not in opts["issues"]:
+        dropped.append(f"issue “{issue}”")
+        issue = None
+    outlets = tuple(o for o in f.outlets if o in opts["outlets"])
+    dropped += [f"outlet “{o}”" for o in f.outlets if o not in opts["outlets"]]
+    return replace(f, issue=issue, outlets=outlets, date_from=inside(f.date_from),
+                   date_to=inside(f.date_to)), dropped
+
+
 def sidebar() -> Filters:
     """Draw the shared filters in the sidebar and return the current `Filters`."""
-    f = current()
     opts = data.options(data.version_stamp())
-    _seed(f, opts)
+    f, dropped = fit_to_options(current(), opts)
+    if f != current():
+        set_filters(f)
+    if dropped:
+        st.sidebar.warning(f"Not in this store, so not applied: {', '.join(dropped)}.")
+    _seed(f)
     lo, hi = opts["date_min"], opts["date_max"]
     sb = st.sidebar
     sb.header("Filters")

@@ -34,7 +34,8 @@ with queue_tab:
     page_no = st.number_input("Page", 1, 10_000, 1, key="rv_page")
     rows = review_queue(writes.connection(), f, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
     if rows.empty:
-        st.info("Nothing left to review in these filters: every scored quote is corrected.")
+        st.info("Nothing left to review in these filters: every scored quote is corrected."
+                if data.query("count_quotes", f) else "No quotes match these filters.")
     for row in rows.to_dict("records"):
         review.card(row, author)
 

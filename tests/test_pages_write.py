@@ -121,3 +121,45 @@ def test_review_warns_before_one_type_for_a_name_typed_two_ways(writable_store):
     (warning,) = [w.value for w in at.warning]
     assert warning.startswith(f"{speaker}'s {n} quotes are typed ")
     assert f"{other} (1)" in warning and f"{kind} ({n - 1})" in warning
+
+
+def test_rename_takes_the_name_in_the_box_when_clicked_without_enter(writable_store):
+    at = run("pages/7_Review.py")
+    rename = next(b for b in at.button if b.key.startswith("rv_rename_"))
+    quote_id = rename.key.removeprefix("rv_rename_")
+    # typing and clicking arrive in one run, as when the box loses focus to the button
+    at.text_input(key=f"rv_speaker_{quote_id}").input("Ilse Marlow-Dunn")
+    rename.click().run()
+    assert not at.exception
+    assert "Speaker set to 'Ilse Marlow-Dunn'." in at.success[0].value
+    assert rows(writable_store, "SELECT speaker FROM quote_facts WHERE quote_id = ?",
+                [quote_id]) == [("Ilse Marlow-Dunn",)]
+
+
+def test_undo_without_a_name_takes_back_only_this_sessions_corrections(writable_store):
+    from analysis.store.annotations import correct_quote
+
+    other = rows(writable_store, "SELECT quote_id FROM quote_facts ORDER BY quote_id LIMIT 1")[0][0]
+    correct_quote(connect(writable_store), other, "stance", "opposed", author="ana")  # someone else
+    at = run("pages/7_Review.py")
+    at.button(key="rv_undo").click().run()
+    assert not at.exception
+    assert [i.value for i in at.info][0].startswith("Nothing to undo in this session.")
+    assert rows(writable_store, "SELECT stance, corrected FROM quote_facts WHERE quote_id = ?",
+                [other]) == [("opposed", True)]
+    mine = next(b for b in at.button if b.key.startswith("rv_neutral_"))
+    quote_id = mine.key.removeprefix("rv_neutral_")
+    mine.click().run()
+    at.button(key="rv_undo").click().run()
+    assert at.success[0].value.startswith("Undone: stance = 'neutral' for the quote.")
+    assert rows(writable_store, "SELECT corrected FROM quote_facts WHERE quote_id = ?",
+                [quote_id]) == [(False,)]
+    assert rows(writable_store, "SELECT corrected FROM quote_facts WHERE quote_id = ?",
+                [other]) == [(True,)]
+
+
+def test_an_empty_queue_says_whether_anything_matched(writable_store):
+    at = app_page("pages/7_Review.py", timeout=180)
+    at.query_params["search"] = "zzqx-no-such-word"
+    at.run()
+    assert "No quotes match these filters." in [i.value for i in at.info]

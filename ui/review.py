@@ -28,12 +28,16 @@ from analysis.store.annotations import correct_quote, set_speaker_rule, undo_las
 from ui import data, writes
 
 MESSAGE_KEY = "review_message"
+# Ids of the corrections made in this browser session: what "Undo my last correction" may take
+# back when no name is given (several people may correct the same store without one).
+MINE_KEY = "review_my_corrections"
 
 
 def _apply(action: Any, *args: Any, message: str, **kwargs: Any) -> bool:
     """Run a correction; keep its outcome for the next run to show (callbacks cannot draw)."""
     try:
-        action(writes.connection(), *args, **kwargs)
+        correction_id = action(writes.connection(), *args, **kwargs)
+        st.session_state.setdefault(MINE_KEY, []).append(correction_id)
         st.session_state[MESSAGE_KEY] = ("success", message)
         return True
     except StanceError as exc:
@@ -104,13 +108,33 @@ def several_types_warning(speaker: str, types: list[tuple[str, int]]) -> str:
             "filters narrow it to them).")
 
 
+def rename(quote_id: str, author: str | None) -> None:
+    """Callback: the quote's speaker as typed in its box now (a click commits a box the person
+    left without pressing Enter, so the name must be read here, not when the card was drawn)."""
+    name = (st.session_state.get(f"rv_speaker_{quote_id}") or "").strip()
+    correct(quote_id, "speaker", name or None, author,
+            f"Speaker set to {name!r}." if name else "Speaker cleared.")
+
+
+def set_type(quote_id: str, author: str | None) -> None:
+    """Callback: the quote's actor type as chosen in its box now."""
+    kind = st.session_state.get(f"rv_actor_{quote_id}")
+    correct(quote_id, "actor_type", kind, author, f"Actor type set to {kind}.")
+
+
 def undo(author: str | None) -> None:
-    """Callback: take back the newest correction of this person."""
+    """Callback: take back the newest correction of this person: by their name when they gave
+    one, else the newest made in this browser session."""
+    mine = None if author else st.session_state.get(MINE_KEY, [])
     try:
-        last = undo_last(writes.connection(), author=author)
+        last = undo_last(writes.connection(), author=author, among=mine)
+        nothing = ("Nothing to undo." if author else
+                   "Nothing to undo in this session. To undo corrections made earlier, type the "
+                   "name you gave them under in the sidebar.")
         st.session_state[MESSAGE_KEY] = (
-            ("info", "Nothing to undo.") if last is None else
-            ("success", f"Undone: {last.field} = {last.value!r} for {last.scope} {last.target}"))
+            ("info", nothing) if last is None else
+            ("success", f"Undone: {last.field} = {last.value!r} for "
+                        f"{'the quote' if last.scope == 'quote' else last.target}."))
     except StanceError as exc:
         last = None
         st.session_state[MESSAGE_KEY] = ("error", str(exc))
@@ -167,11 +191,9 @@ def card(row: dict[str, Any], author: str | None) -> None:
         cols[4].text_input("Note (optional)", key=f"review_note_{qid}", label_visibility="collapsed",
                            placeholder="Note (optional)")
         a1, a2, a3, a4 = st.columns([2, 1, 2, 1], vertical_alignment="bottom")
-        actor = a1.selectbox("Actor type", ACTOR_TYPES, index=ACTOR_TYPES.index(row["actor_type"])
-                             if row["actor_type"] in ACTOR_TYPES else len(ACTOR_TYPES) - 1,
-                             key=f"rv_actor_{qid}")
-        a2.button("Set type", key=f"rv_setactor_{qid}", on_click=correct,
-                  args=(qid, "actor_type", actor, author, f"Actor type set to {actor}."))
-        name = a3.text_input("Speaker", value=str(row["speaker"] or ""), key=f"rv_speaker_{qid}")
-        a4.button("Rename", key=f"rv_rename_{qid}", on_click=correct,
-                  args=(qid, "speaker", name.strip() or None, author, f"Speaker set to {name!r}."))
+        a1.selectbox("Actor type", ACTOR_TYPES, index=ACTOR_TYPES.index(row["actor_type"])
+                     if row["actor_type"] in ACTOR_TYPES else len(ACTOR_TYPES) - 1,
+                     key=f"rv_actor_{qid}")
+        a2.button("Set type", key=f"rv_setactor_{qid}", on_click=set_type, args=(qid, author))
+        a3.text_input("Speaker", value=str(row["speaker"] or ""), key=f"rv_speaker_{qid}")
+        a4.button("Rename", key=f"rv_rename_{qid}", on_click=rename, args=(qid, author))

@@ -7,7 +7,7 @@ In: a quote id (or a speaker name), a field and a value. Out: rows appended to `
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 import csv
 from dataclasses import dataclass
 from datetime import datetime
@@ -50,21 +50,24 @@ def validate(scope: str, field: str, value: str | None) -> None:
         raise StanceError("a speaker name cannot be empty")
 
 
-def _insert(con: duckdb.DuckDBPyConnection, c: Correction, undoes: int | None = None) -> None:
+def _insert(con: duckdb.DuckDBPyConnection, c: Correction, undoes: int | None = None) -> int:
+    """Append one correction; returns its id."""
     table, column = ("annotations", "quote_id") if c.scope == "quote" else ("speaker_rules", "speaker")
     # table and column come from the fixed pair above, never from input
-    con.execute(
+    rows = con.execute(
         f"INSERT INTO {table} ({column}, field, value, note, author, created_at, undoes)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?)",
+        " VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         [c.target, c.field, c.value, c.note, c.author, c.created_at or datetime.now(), undoes],
-    )
+    ).fetchall()
+    return int(rows[0][0])
 
 
 def correct_quote(
     con: duckdb.DuckDBPyConnection, quote_id: str, field: str, value: str | None,
     *, note: str | None = None, author: str | None = None,
-) -> None:
-    """Append a correction of one quote (value None goes back to the model's answer).
+) -> int:
+    """Append a correction of one quote (value None goes back to the model's answer); returns
+    its id.
 
     Raises:
         StanceError: unknown field or value, or no such quote.
@@ -73,14 +76,15 @@ def correct_quote(
     with write_transaction(con) as cur:
         if not cur.execute("SELECT count(*) FROM quotes WHERE id = ?", [quote_id]).fetchall()[0][0]:
             raise StanceError(f"no quote with id {quote_id}")
-        _insert(cur, Correction("quote", quote_id, field, value, note, author))
+        return _insert(cur, Correction("quote", quote_id, field, value, note, author))
 
 
 def set_speaker_rule(
     con: duckdb.DuckDBPyConnection, speaker: str, field: str, value: str | None,
     *, note: str | None = None, author: str | None = None,
-) -> None:
-    """Append a rule for every quote of `speaker`: `merge_into` another name, or an `actor_type`.
+) -> int:
+    """Append a rule for every quote of `speaker`: `merge_into` another name, or an `actor_type`;
+    returns its id.
 
     A merge into a speaker that is itself merged follows that merge, so chains stay one step.
     """
@@ -90,7 +94,7 @@ def set_speaker_rule(
             value = resolve_speaker(cur, value)
             if value == speaker:
                 raise StanceError(f"{speaker!r} cannot be merged into itself")
-        _insert(cur, Correction("speaker", speaker, field, value, note, author))
+        return _insert(cur, Correction("speaker", speaker, field, value, note, author))
 
 
 def resolve_speaker(con: duckdb.DuckDBPyConnection, name: str) -> str:
@@ -124,8 +128,11 @@ def merged_speakers(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {speaker: value for speaker, value in rows if value}
 
 
-def undo_last(con: duckdb.DuckDBPyConnection, author: str | None = None) -> Correction | None:
-    """Take back the newest correction (of `author`, when given) that is not yet taken back.
+def undo_last(
+    con: duckdb.DuckDBPyConnection, author: str | None = None, among: Collection[int] | None = None,
+) -> Correction | None:
+    """Take back the newest correction (of `author`, and among the ids `among`, when given) that
+    is not yet taken back.
 
     Appends a row restoring the value the field had before it (None: back to the model).
     Repeated undos walk further back. Returns the correction undone, or None.
@@ -134,9 +141,11 @@ def undo_last(con: duckdb.DuckDBPyConnection, author: str | None = None) -> Corr
         rows = cur.execute(
             f"SELECT id, scope, target, field, value, note, author, created_at FROM ({ALL_CORRECTIONS})"
             " WHERE undoes IS NULL AND (? IS NULL OR author = ?)"
+            " AND (? IS NULL OR list_contains(?, id))"
             f" AND id NOT IN (SELECT undoes FROM ({ALL_CORRECTIONS}) WHERE undoes IS NOT NULL)"
             " ORDER BY id DESC LIMIT 1",
-            [author, author],
+            [author, author, None if among is None else True,
+             [] if among is None else [int(i) for i in among]],
         ).fetchall()
         if not rows:
             return None

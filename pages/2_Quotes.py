@@ -6,6 +6,7 @@ The table pages through the same slice query the export streams, in the same fil
 
 from __future__ import annotations
 
+import hashlib
 import math
 
 import streamlit as st
@@ -31,8 +32,12 @@ page_no = int(c2.number_input(f"Page (of {pages:,})", 1, pages, key="quotes_page
 c3.caption(f"{n:,} quotes match the filters. Select a row to read the quote in its article. "
            "Search and the other filters are in the sidebar.")
 rows = data.query("quotes_page", f, sort=sort, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
+# A table's selection is a row position. Another sort, page, filter or store version puts another
+# quote at that position, so each slice gets a table of its own (nothing selected); the chosen
+# quote stays open through the URL, by its id.
+slice_key = hashlib.sha1(repr((f, sort, page_no, data.version_stamp())).encode()).hexdigest()[:12]
 event = st.dataframe(
-    rows[COLUMNS], hide_index=True, width="stretch", height=380, key="quotes_table",
+    rows[COLUMNS], hide_index=True, width="stretch", height=380, key=f"quotes_table_{slice_key}",
     on_select="rerun", selection_mode="single-row",
     column_config={
         "published": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),

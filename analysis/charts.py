@@ -240,7 +240,10 @@ def anonymity_bar(df: pd.DataFrame,
                             data["n"], data["speakers"])),
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[2]:,} of %{customdata[3]:,} "
         "quotes anonymous (%{y:.0%})<br>%{customdata[4]:,} distinct speakers<extra></extra>"))
-    fig.update_yaxes(tickformat=".0%", title="anonymous share", gridcolor="#eee")
+    # from zero up: with no anonymous quote at all, plotly would centre the axis on 0 (-100%..100%)
+    top = float(data["anonymous_share"].max() or 0.0)
+    fig.update_yaxes(tickformat=".0%", title="anonymous share", gridcolor="#eee",
+                     range=[0, max(0.05, top * 1.15)])
     return _layout(fig, title, height=340)
 
 

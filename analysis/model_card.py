@@ -48,6 +48,15 @@ def metric_sets(card: Any, prefix: str = "") -> dict[str, dict[str, Any]]:
     return found
 
 
+def grouped_cv_macro_f1(metrics: Any) -> float | None:
+    """The grouped-CV macro-F1 in a model's recorded metrics, however deep the record keeps it
+    (`{"grouped_cv": ...}` or `{"metrics": {"grouped_cv": ...}, "params": ...}`), else None."""
+    for path, block in metric_sets(metrics).items():
+        if path == "grouped_cv" or path.endswith(".grouped_cv"):
+            return float(block["macro_f1"])
+    return None
+
+
 def per_class_table(metrics: dict[str, Any]) -> pd.DataFrame:
     """Precision, recall, F1 and support per stance."""
     rows = metrics.get("per_class") or {}

@@ -29,7 +29,7 @@ c1, c2, c3 = st.columns([2, 1, 3])
 sort = c1.selectbox("Sort by", list(QUOTE_SORTS), key="quotes_sort")
 pages = max(1, math.ceil(n / PAGE_SIZE))
 page_no = int(c2.number_input(f"Page (of {pages:,})", 1, pages, key="quotes_page_no"))
-c3.caption(f"{n:,} quotes match the filters. Select a row to read the quote in its article. "
+c3.caption(f"{widgets.counted(n, 'quote')} match{'es' if n == 1 else ''} the filters. Select a row to read the quote in its article. "
            "Search and the other filters are in the sidebar.")
 rows = data.query("quotes_page", f, sort=sort, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
 # A table's selection is a row position. Another sort, page, filter or store version puts another
@@ -37,7 +37,8 @@ rows = data.query("quotes_page", f, sort=sort, limit=PAGE_SIZE, offset=(page_no 
 # quote stays open through the URL, by its id.
 slice_key = hashlib.sha1(repr((f, sort, page_no, data.version_stamp())).encode()).hexdigest()[:12]
 event = st.dataframe(
-    rows[COLUMNS], hide_index=True, width="stretch", height=380, key=f"quotes_table_{slice_key}",
+    widgets.readable_rows(rows[COLUMNS]), hide_index=True, width="stretch", height=380,
+    key=f"quotes_table_{slice_key}",
     on_select="rerun", selection_mode="single-row",
     column_config={
         "published": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),

@@ -64,7 +64,8 @@ if pick:
     widgets.chart(widgets.fig(charts.speaker_timeline, timeline, f"{who} ({who_type})"),
                   "speaker_timeline", "spk_time")
     quotes = data.query("quotes_page", replace(theirs, speaker=who), limit=20)
-    st.dataframe(quotes[["published", "outlet", "stance", "confidence", "cue", "quote"]],
+    st.dataframe(widgets.readable_rows(quotes[["published", "outlet", "stance", "confidence",
+                                               "cue", "quote"]]),
                  hide_index=True, width="stretch", column_config={
                      "published": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
                      "confidence": st.column_config.NumberColumn("Probability", format="%.2f")})

@@ -148,5 +148,7 @@ st.subheader("Model history")
 if models.empty:
     st.caption("No models recorded in the store.")
 else:
-    hist = models.assign(macro_f1=[(mm or {}).get("macro_f1") for mm in models["metrics"]])
-    st.dataframe(hist.drop(columns=["metrics"]), hide_index=True, width="stretch")
+    hist = models.assign(grouped_cv_macro_f1=[model_card.grouped_cv_macro_f1(m) for m in models["metrics"]])
+    st.dataframe(hist.drop(columns=["metrics"]), hide_index=True, width="stretch",
+                 column_config={"grouped_cv_macro_f1": st.column_config.NumberColumn(
+                     "Grouped-CV macro-F1", format="%.3f")})

@@ -67,8 +67,14 @@ if submitted:
         st.stop()
     overall.progress(1.0, text="Done")
     writes.done()
-    st.success(f"{summary.articles_added} articles added with {summary.quotes_added} quotes; "
-               f"{summary.duplicates} were already stored.")
+    st.success(f"{widgets.counted(summary.articles_added, 'article')} added with "
+               f"{widgets.counted(summary.quotes_added, 'quote')}; "
+               f"{summary.duplicates} {'was' if summary.duplicates == 1 else 'were'} already stored.")
+    if summary.articles_added and not summary.quotes_added:
+        st.warning("No quotation was found, so the charts will not show "
+                   f"{'this article' if summary.articles_added == 1 else 'these articles'}. "
+                   "Quotes are read from quotation marks with a speaker nearby "
+                   "(“…,” said Jane Doe) and from reported speech (Jane Doe said that …).")
     report = pd.DataFrame(
         [{"file": name, **counts} for name, counts in summary.per_file.items()],
         columns=["file", "articles", "duplicates", "quotes"],

@@ -116,3 +116,16 @@ def test_over_time_fills_missing_stances_with_zero():
     assert list(trace(fig, "opposed").y) == [2, 0]
     assert list(trace(fig, "supportive").y) == [0, 3]
     assert list(trace(fig, "neutral").y) == [0, 0]
+
+
+def test_the_anonymity_axis_starts_at_zero_even_when_no_source_is_anonymous():
+    import pandas as pd
+
+    from analysis.charts import anonymity_bar
+
+    none = pd.DataFrame({"actor_type": ["military", "expert"], "n": [4, 2], "anonymous_n": [0, 0],
+                         "speakers": [3, 2], "anonymous_share": [0.0, 0.0]})
+    assert list(anonymity_bar(none).layout.yaxis.range) == [0, 0.05]
+    some = none.assign(anonymous_n=[2, 0], anonymous_share=[0.5, 0.0])
+    low, high = anonymity_bar(some).layout.yaxis.range
+    assert low == 0 and high > 0.5

@@ -144,3 +144,13 @@ def test_stance_shares_by_actor_type_compare_gold_and_predicted_per_type():
     fig = charts.net_stance_authors_vs_model(table)
     assert {t.name for t in fig.data if t.name} == {"authors' labels", "model"}
     assert "no gold quotes" in charts.net_stance_authors_vs_model(table.iloc[:0]).layout.annotations[0].text
+
+
+def test_grouped_cv_macro_f1_is_found_in_either_record_shape():
+    from analysis.model_card import grouped_cv_macro_f1
+
+    block = {"macro_f1": 0.7624, "accuracy": 0.77}
+    assert grouped_cv_macro_f1({"grouped_cv": block}) == 0.7624  # `train` records the metrics
+    assert grouped_cv_macro_f1({"metrics": {"grouped_cv": block}, "params": {}}) == 0.7624  # ingest
+    assert grouped_cv_macro_f1({"seed_gold": block}) is None
+    assert grouped_cv_macro_f1({}) is None

@@ -266,3 +266,16 @@ def test_one_speaker_over_time_is_picked_by_name_and_type(store_env, ro_con):
     table = at.dataframe[-1].value
     assert len(table) == Q.count_quotes(
         ro_con, Filters(speaker=speaker, actor_types=(actor_type,))) or len(table) == 20
+
+
+def test_tables_show_a_missing_date_or_outlet_as_blank_not_none():
+    import pandas as pd
+
+    from ui.widgets import readable_rows
+
+    rows = pd.DataFrame({"published": [None, "2025-01-02"], "outlet": [None, "Ledger"],
+                         "cue": ["said", None], "quote": ["a", "b"]})
+    shown = readable_rows(rows)
+    assert shown["outlet"].tolist() == ["", "Ledger"] and shown["cue"].tolist() == ["said", ""]
+    assert pd.isna(shown["published"][0]) and str(shown["published"][1].date()) == "2025-01-02"
+    assert rows["outlet"].isna().sum() == 1  # the query's own frame is left as it was

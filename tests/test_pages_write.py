@@ -91,14 +91,14 @@ def test_pasted_article_is_ingested_and_reported(writable_store):
     at.text_input(key="ingest_outlet").input("Harbor Times")
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert any("1 articles added" in s.value for s in at.success), [s.value for s in at.success]
+    assert any("1 article added" in s.value for s in at.success), [s.value for s in at.success]
     assert rows(writable_store, "SELECT count(*) FROM articles")[0][0] == before + 1
     got = rows(writable_store, "SELECT speaker, actor_type, stance IS NOT NULL FROM quote_facts "
                "WHERE outlet = 'Harbor Times' ORDER BY start_char")
     assert ("Ada Price", "congressional", True) in got
     # the same text again is recognised as a duplicate
     at.button[0].click().run()
-    assert any("1 were already stored" in s.value for s in at.success)
+    assert any("0 articles added with 0 quotes; 1 was already stored" in s.value for s in at.success)
 
 
 def test_review_warns_before_one_type_for_a_name_typed_two_ways(writable_store):
@@ -163,3 +163,14 @@ def test_an_empty_queue_says_whether_anything_matched(writable_store):
     at.query_params["search"] = "zzqx-no-such-word"
     at.run()
     assert "No quotes match these filters." in [i.value for i in at.info]
+
+
+@pytest.mark.slow
+def test_an_article_without_quotes_is_reported_as_such(writable_store):
+    at = run("pages/6_Ingest.py")
+    at.text_area(key="ingest_paste").input("Harbour news\n\nThe harbour reopened on Monday after "
+                                           "repairs that took three weeks.\n")
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("1 article added with 0 quotes" in s.value for s in at.success)
+    assert any(w.value.startswith("No quotation was found") for w in at.warning)

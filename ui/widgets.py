@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -169,7 +170,7 @@ def export_buttons(f: Filters, key: str, what: str = "the quotes behind this pag
     too_big = n > UI_CSV_MAX_ROWS
     csv_fmt = "csv.gz" if too_big else "csv"
     sort = None if too_big else sort
-    c1.download_button(f"Download CSV{' (gzip)' if too_big else ''} ({n:,} rows)",
+    c1.download_button(f"Download CSV{' (gzip)' if too_big else ''} ({counted(n, 'row')})",
                        data=lambda: _export_file(f, csv_fmt, sort),
                        file_name=export_filename(f, csv_fmt),
                        mime="application/gzip" if too_big else "text/csv",
@@ -194,6 +195,22 @@ def mixed_issues_note(f: Filters, issues: int) -> None:
                 "own article's issue: supporting a ban and supporting its repeal both count as "
                 "supportive here. Choose an issue in the sidebar to see how the voices divide "
                 "on one question.")
+
+
+def counted(n: int, noun: str) -> str:
+    """"1 quote", "2 quotes", "1,204 quotes"."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
+def readable_rows(df: pd.DataFrame) -> pd.DataFrame:
+    """Quote rows as a table shows them: a missing date or outlet blank, not "None"."""
+    out = df.copy()
+    if "published" in out:
+        out["published"] = pd.to_datetime(out["published"])  # NaT shows as an empty cell
+    for column in ("outlet", "cue"):
+        if column in out:
+            out[column] = out[column].astype(object).where(out[column].notna(), "")
+    return out
 
 
 def empty_state(n: int) -> bool:

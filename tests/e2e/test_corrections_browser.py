@@ -65,7 +65,7 @@ def test_upload_correct_restart_export(page, chromium_path, fixture_store, artic
         page.get_by_role("textbox", name="Issue (what stance is measured toward)").fill(ISSUE)
         page.get_by_role("textbox", name="Outlet").fill("Seed Gazette")
         page.get_by_role("button", name="Add articles").click()
-        page.get_by_text(re.compile(r"1 articles added with \d+ quotes")).wait_for(timeout=180_000)
+        page.get_by_text(re.compile(r"1 article added with \d+ quotes?;")).wait_for(timeout=180_000)
         page.screenshot(path=str(screenshots / "ingest_done.png"), full_page=True)
 
         # 2. its quotes are on the Quotes page and in the home chart

@@ -11,8 +11,6 @@ from analysis.ingest import ArticleMeta
 from analysis.uploads import ingest_uploads, pasted_upload
 from ui import widgets, writes
 
-TYPES = ["txt", "md", "html", "htm", "csv", "jsonl", "zip"]
-
 st.set_page_config(page_title="Add articles · Stance dashboard", page_icon="📥", layout="wide")
 widgets.menu()
 st.title("Add articles")
@@ -22,8 +20,9 @@ st.caption("Upload .txt, .md, .html, .csv or .jsonl files (CSV/JSONL need a `tex
            "them, or paste an article. The same text is stored once.")
 
 with st.form("ingest_form", clear_on_submit=False):
-    files = st.file_uploader("Article files", type=TYPES, accept_multiple_files=True,
-                             key="ingest_files")
+    # Any file is taken, so that one of another type is named in the report with the types
+    # that work; a restricted uploader only greys it out and the form then says none was chosen.
+    files = st.file_uploader("Article files", accept_multiple_files=True, key="ingest_files")
     pasted = st.text_area("…or paste an article (its first line is the title)", height=160,
                           key="ingest_paste")
     c1, c2, c3 = st.columns([3, 2, 1])

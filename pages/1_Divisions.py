@@ -24,15 +24,19 @@ st.caption(f"{n:,} quotes in the filters"
               if f.min_confidence else "")
            + ". Move **Minimum model confidence** in the sidebar to see whether the divisions "
              "hold among the quotes the model is sure about.")
+summary = data.query("corpus_summary", f)
 if not widgets.empty_state(n):
-    widgets.mixed_issues_note(f, int(data.query("corpus_summary", f)["issues"] or 0))
+    widgets.mixed_issues_note(f, int(summary["issues"] or 0))
 
 c1, c2, c3 = st.columns([1, 2, 1])
 with c1:
     measure = widgets.choice("measure", "Show", ["share", "count"], "share")
 with c2:
     grain = widgets.choice("grain", "Time step", list(TIME_GRAINS), "quarter")  # months are mostly empty in a small corpus
-top = c3.slider("Outlets shown", 3, 24, 9, step=3, key="div_top")
+outlets = int(summary["outlets"] or 0)
+# as many panels as there are outlets in the filters, up to 24
+top = (c3.slider("Outlets shown", 3, min(24, outlets), min(9, outlets), key="div_top")
+       if outlets > 3 else max(outlets, 1))
 
 
 def to_outlet(point: dict) -> None:

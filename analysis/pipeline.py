@@ -30,11 +30,12 @@ from analysis.actors import (
 from analysis.errors import IngestError
 from analysis.ingest import ArticleMeta, read_paths
 from analysis.quotes import find_attributions
-from analysis.records import Article, Quote, StanceScore
+from analysis.records import EXTRACTOR_VERSION, Article, Quote, StanceScore
 from analysis.review import retype_stored_quotes
 from analysis.stance.context import QuoteSpan, StanceScorer, score_in_context
 from analysis.store import (
-    article_exists, prune_speakers, record_model, save_article, stored_articles,
+    article_exists, has_articles, prune_speakers, record_extractor, record_model, save_article,
+    stored_articles,
 )
 from analysis.store.annotations import merged_speakers
 from analysis.store.review import speakers_in
@@ -205,7 +206,7 @@ def ingest_paths(
             seen.add(article.sha256)
             pending.append((str(path), article))
     return _store(con, pending, summary, nlp, gazetteer=gazetteer, scorer=scorer, replace=replace,
-                  progress=progress, file_progress=file_progress)
+                  progress=progress, file_progress=file_progress, whole_store=not has_articles(con))
 
 
 def reextract_stored(
@@ -225,7 +226,7 @@ def reextract_stored(
     """
     pending = [(article.source or "stored", article) for article in stored_articles(con)]
     summary = _store(con, pending, IngestSummary(), nlp, gazetteer=gazetteer, scorer=scorer,
-                     replace=True, progress=progress)
+                     replace=True, progress=progress, whole_store=True)
     prune_speakers(con)  # names the old extraction gave that no quote carries now
     return summary
 
@@ -241,8 +242,10 @@ def _store(
     replace: bool,
     progress: Progress | None = None,
     file_progress: Progress | None = None,
+    whole_store: bool = False,
 ) -> IngestSummary:
-    """Extract, score and save (path, article) pairs; counts go into `summary`."""
+    """Extract, score and save (path, article) pairs; counts go into `summary`. `whole_store`:
+    these are all the store's articles, so it is now at `EXTRACTOR_VERSION`."""
     if scorer is not None:
         remember_model(con, scorer)
     total = len(pending)
@@ -273,6 +276,7 @@ def _store(
         if file_progress:
             file_progress(file_done[path], file_totals[path], path)
     if added:
+        record_extractor(con, EXTRACTOR_VERSION, whole_store=whole_store)
         # a person's role named in a new article also types their quotes in older ones
         summary.quotes_retyped = retype_stored_quotes(
             con, gazetteer if gazetteer is not None else compile_phrases([]),

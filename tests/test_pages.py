@@ -279,3 +279,35 @@ def test_tables_show_a_missing_date_or_outlet_as_blank_not_none():
     assert shown["outlet"].tolist() == ["", "Ledger"] and shown["cue"].tolist() == ["said", ""]
     assert pd.isna(shown["published"][0]) and str(shown["published"][1].date()) == "2025-01-02"
     assert rows["outlet"].isna().sum() == 1  # the query's own frame is left as it was
+
+
+def test_home_says_when_the_store_was_extracted_by_an_earlier_version(fixture_store, tmp_path,
+                                                                    monkeypatch):
+    import shutil
+
+    from analysis.records import EXTRACTOR_VERSION
+    from analysis.store import connect, record_extractor
+
+    # the fixture store was written without going through ingest: its version is unknown
+    stores = {}
+    for version in (None, "2020-01-01", EXTRACTOR_VERSION):
+        path = tmp_path / f"store-{version}.duckdb"
+        shutil.copy(fixture_store[0], path)
+        if version:
+            con = connect(path)
+            record_extractor(con, version, whole_store=True)
+            con.close()
+        stores[version] = path
+    monkeypatch.setenv("STANCE_READ_ONLY", "1")
+
+    def note(version: str | None) -> list[str]:
+        monkeypatch.setenv("STANCE_DB", str(stores[version]))
+        at = run_page("dashboard.py")
+        assert not at.exception
+        return [i.value for i in at.info if "reextract" in i.value]
+
+    assert note(None)[0].startswith("Some articles in this store were extracted before "
+                                    "extractor versions were recorded")
+    assert note("2020-01-01")[0].startswith("Some articles in this store were extracted by the "
+                                            "extractor of 2020-01-01")
+    assert note(EXTRACTOR_VERSION) == []

@@ -91,7 +91,8 @@ def test_a_role_named_in_a_later_article_types_the_speakers_earlier_quotes(nlp, 
 def test_reextract_brings_stored_quotes_up_to_date_and_keeps_corrections(nlp, tmp_path) -> None:
     from analysis.actors import compile_phrases
     from analysis.pipeline import ingest_paths, reextract_stored
-    from analysis.store import connect
+    from analysis.records import EXTRACTOR_VERSION
+    from analysis.store import connect, extractor_version
     from analysis.store.annotations import correct_quote, corrected_quotes_not_stored
 
     path = tmp_path / "a.txt"
@@ -100,7 +101,9 @@ def test_reextract_brings_stored_quotes_up_to_date_and_keeps_corrections(nlp, tm
     con = connect(":memory:")
     no_gazetteer = compile_phrases([])
     ingest_paths(con, [path], nlp, gazetteer=no_gazetteer)
+    assert extractor_version(con) == EXTRACTOR_VERSION  # a new store is at this version
     (first, second) = [r[0] for r in con.execute("SELECT id FROM quotes ORDER BY start_char").fetchall()]
+    con.execute("UPDATE meta SET value = '2020-01-01' WHERE key = 'extractor_version'")
     # what an older version might have stored: another spelling, and a quote it no longer finds
     con.execute("UPDATE quotes SET speaker = 'Mayor Lund' WHERE id = ?", [second])
     con.execute("INSERT INTO speakers VALUES ('Mayor Lund', 'executive', false, NULL)")
@@ -121,3 +124,4 @@ def test_reextract_brings_stored_quotes_up_to_date_and_keeps_corrections(nlp, tm
     assert corrected_quotes_not_stored(con) == {"gone0000gone0000"}  # kept, waiting for its quote
     assert con.execute("SELECT count(*) FROM annotations").fetchall() == [(2,)]
     assert con.execute("SELECT name FROM speakers").fetchall() == [("Ilse Lund",)]
+    assert extractor_version(con) == EXTRACTOR_VERSION

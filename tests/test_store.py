@@ -158,3 +158,19 @@ def test_a_store_held_by_another_program_says_so(tmp_path):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_a_store_remembers_the_oldest_extractor_version_it_holds():
+    from analysis.store import connect, extractor_version, record_extractor
+
+    con = connect(":memory:")
+    assert extractor_version(con) is None
+    record_extractor(con, "2026-11-25", whole_store=False)
+    assert extractor_version(con) is None  # unknown stays unknown: older articles may be there
+    record_extractor(con, "2026-11-25", whole_store=True)  # a new store, or reextract
+    record_extractor(con, "2026-12-01", whole_store=False)  # newer articles added
+    assert extractor_version(con) == "2026-11-25"
+    record_extractor(con, "2026-10-01", whole_store=False)
+    assert extractor_version(con) == "2026-10-01"
+    record_extractor(con, "2026-12-01", whole_store=True)
+    assert extractor_version(con) == "2026-12-01"

@@ -22,6 +22,7 @@ import streamlit as st
 from analysis import cues
 from analysis.errors import StanceError
 from analysis.store import connect, database_path
+from analysis.store import extractor_version as extractor_version_of
 from analysis.store import queries as Q
 from analysis.store.queries import Filters
 
@@ -123,6 +124,12 @@ def article(article_id: str, stamp: str) -> tuple[dict[str, Any] | None, Any]:
 def models(stamp: str) -> Any:
     """The `models` table."""
     return Q.models(connection())
+
+
+@st.cache_data(ttl=3600, show_spinner=False)
+def extractor_version(stamp: str) -> str | None:
+    """The oldest extractor version whose quotes the store holds (None: unknown, older)."""
+    return extractor_version_of(connection())
 
 
 @st.cache_resource(show_spinner=False)

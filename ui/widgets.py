@@ -18,6 +18,7 @@ from analysis import charts
 from analysis.charts import image_config
 from analysis.errors import StanceError
 from analysis.export import command, export_filename, write_csv, write_parquet
+from analysis.records import EXTRACTOR_VERSION
 from analysis.store.queries import Filters
 from ui import data, filters
 
@@ -211,6 +212,19 @@ def readable_rows(df: pd.DataFrame) -> pd.DataFrame:
         if column in out:
             out[column] = out[column].astype(object).where(out[column].notna(), "")
     return out
+
+
+def outdated_store_note(quotes: int) -> None:
+    """Say when the store holds quotes an earlier version of the extractor found: its speakers
+    and quotes may differ from what this version finds, until `reextract` is run."""
+    version = data.extractor_version(data.version_stamp())
+    if not quotes or version == EXTRACTOR_VERSION:
+        return
+    since = f"by the extractor of {version}" if version else "before extractor versions were recorded"
+    st.info(f"Some articles in this store were extracted {since}; this version "
+            f"({EXTRACTOR_VERSION}) may find other quotes or speakers. `python -m analysis "
+            "reextract` extracts them again and keeps every correction (stop the dashboard "
+            "first: the command needs the store to itself).")
 
 
 def empty_state(n: int) -> bool:

@@ -70,6 +70,29 @@ def insert_rows(cur: duckdb.DuckDBPyConnection, insert: str, rows: Sequence[tupl
         cur.execute(insert + ", ".join([row] * len(part)), [v for r in part for v in r])
 
 
+def has_articles(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether any article is stored."""
+    return bool(con.cursor().execute("SELECT count(*) FROM (SELECT 1 FROM articles LIMIT 1)").fetchall()[0][0])
+
+
+def extractor_version(con: duckdb.DuckDBPyConnection) -> str | None:
+    """The oldest extractor version whose quotes the store holds; None for a store written
+    before versions were recorded (or an empty one)."""
+    rows = con.cursor().execute("SELECT value FROM meta WHERE key = 'extractor_version'").fetchall()
+    return rows[0][0] if rows else None
+
+
+def record_extractor(con: duckdb.DuckDBPyConnection, version: str, *, whole_store: bool) -> None:
+    """Note that `version` extracted what was just stored. It becomes the store's version when
+    it extracted everything there (`whole_store`: a new store, or `reextract`); otherwise the
+    store keeps the older of the two, and a store of unknown version stays unknown."""
+    with write_transaction(con) as cur:
+        rows = cur.execute("SELECT value FROM meta WHERE key = 'extractor_version'").fetchall()
+        current = rows[0][0] if rows else None
+        if whole_store or (current is not None and version < current):
+            cur.execute("INSERT OR REPLACE INTO meta VALUES ('extractor_version', ?)", [version])
+
+
 def stored_articles(con: duckdb.DuckDBPyConnection) -> list[Article]:
     """Every stored article as it was ingested (text and metadata), oldest first."""
     rows = con.cursor().execute(

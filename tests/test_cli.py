@@ -84,18 +84,27 @@ def test_user_errors_are_one_line_not_a_traceback(tmp_path, capsys):
     assert err.startswith("error: not a corrections file") and "Traceback" not in err
 
 
-def test_corrections_export_import_via_cli(tmp_path, capsys):
+def _story_with_one_correction(tmp_path, capsys) -> tuple[str, Path, str]:
+    """(store, the story file, the quote id): STORY ingested, its first quote set to opposed."""
+    from analysis.store import connect
+    from analysis.store.annotations import correct_quote
+
     db = str(tmp_path / "s.duckdb")
     src = tmp_path / "story.txt"
     src.write_text(STORY, encoding="utf-8")
     run(capsys, "ingest", str(src), "--db", db, "--no-stance")
-    from analysis.store import connect
-    from analysis.store.annotations import correct_quote
-
     con = connect(db)
     qid = con.execute("SELECT id FROM quotes ORDER BY start_char LIMIT 1").fetchall()[0][0]
     correct_quote(con, qid, "stance", "opposed", author="ana")
     con.close()
+    return db, src, qid
+
+
+def test_corrections_export_import_via_cli(tmp_path, capsys):
+    from analysis.store import connect
+    from analysis.store.annotations import correct_quote
+
+    db, src, qid = _story_with_one_correction(tmp_path, capsys)
     out_file = tmp_path / "c.csv"
     code, _, err = run(capsys, "corrections", "export", str(out_file), "--db", db)
     assert code == 0 and "1 corrections exported" in err
@@ -119,17 +128,12 @@ def test_corrections_export_import_via_cli(tmp_path, capsys):
 
 
 def test_reextract_reports_corrected_quotes_it_no_longer_finds(tmp_path, capsys):
-    db = str(tmp_path / "s.duckdb")
-    src = tmp_path / "story.txt"
-    src.write_text(STORY, encoding="utf-8")
-    run(capsys, "ingest", str(src), "--db", db, "--no-stance")
     from analysis.store import connect
     from analysis.store.annotations import correct_quote
 
+    db, _, qid = _story_with_one_correction(tmp_path, capsys)
     con = connect(db)
     n, = con.execute("SELECT count(*) FROM quotes").fetchall()[0]
-    qid = con.execute("SELECT id FROM quotes ORDER BY start_char LIMIT 1").fetchall()[0][0]
-    correct_quote(con, qid, "stance", "opposed", author="ana")
     # as an older extractor might have cut it: a span this version does not find
     con.execute("UPDATE quotes SET id = 'old0000000000000', end_char = end_char - 1 WHERE id = ?", [qid])
     correct_quote(con, "old0000000000000", "stance", "neutral", author="ana")

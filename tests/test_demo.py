@@ -69,6 +69,13 @@ def _one_article_demo(tmp_path: Path) -> Path:
     return demo
 
 
+def _built_demo(tmp_path: Path) -> tuple[Path, Path]:
+    """(store, demo folder): a one-article demo store, built."""
+    db, demo = tmp_path / "demo.duckdb", _one_article_demo(tmp_path)
+    build_demo_store(db, demo_dir=demo)
+    return db, demo
+
+
 def test_a_log_left_by_a_killed_store_does_not_spoil_the_new_one(tmp_path: Path) -> None:
     import duckdb
 
@@ -88,9 +95,7 @@ def test_a_log_left_by_a_killed_store_does_not_spoil_the_new_one(tmp_path: Path)
 
 
 def test_rebuild_replaces_the_store_only_when_the_new_one_is_complete(tmp_path: Path) -> None:
-    db = tmp_path / "demo.duckdb"
-    demo = _one_article_demo(tmp_path)
-    build_demo_store(db, demo_dir=demo)
+    db, demo = _built_demo(tmp_path)
     con = connect(db)
     con.execute("UPDATE articles SET title = 'edited'")
     con.close()
@@ -136,9 +141,7 @@ def test_rebuild_refuses_a_store_another_program_has_open(tmp_path: Path) -> Non
 
     from analysis.errors import StoreError
 
-    db = tmp_path / "demo.duckdb"
-    demo = _one_article_demo(tmp_path)
-    build_demo_store(db, demo_dir=demo)
+    db, demo = _built_demo(tmp_path)
     holder = subprocess.Popen(  # the dashboard, say, with the store open for writing
         [sys.executable, "-c", "import duckdb, sys; c = duckdb.connect(sys.argv[1]); "
          "print('open', flush=True); sys.stdin.read()", str(db)],
@@ -155,9 +158,7 @@ def test_rebuild_refuses_a_store_another_program_has_open(tmp_path: Path) -> Non
 def test_rebuild_carries_corrections_over(tmp_path: Path) -> None:
     from analysis.store.annotations import correct_quote, set_speaker_rule
 
-    db = tmp_path / "demo.duckdb"
-    demo = _one_article_demo(tmp_path)
-    build_demo_store(db, demo_dir=demo)
+    db, demo = _built_demo(tmp_path)
     con = connect(db)
     (quote_id,) = con.execute("SELECT id FROM quotes").fetchall()[0]
     correct_quote(con, quote_id, "stance", "opposed", author="teacher")
@@ -180,9 +181,7 @@ def test_rebuild_refuses_a_store_holding_articles_the_demo_has_not(tmp_path: Pat
     from analysis.nlp import load_nlp
     from analysis.pipeline import ingest_paths
 
-    db = tmp_path / "demo.duckdb"
-    demo = _one_article_demo(tmp_path)
-    build_demo_store(db, demo_dir=demo)
+    db, demo = _built_demo(tmp_path)
     upload = tmp_path / "upload.txt"
     upload.write_text("Ports reopen\n\n“The port reopens today,” said Mayor Ilse Lund.\n",
                       encoding="utf-8")

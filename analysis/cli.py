@@ -81,7 +81,7 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     from analysis.store import connect
     from analysis.store.annotations import corrected_quotes_not_stored
 
-    con = connect(args.db)
+    con = connect(args.db, create=False)
     try:
         before = corrected_quotes_not_stored(con)
         summary = reextract_stored(con, load_nlp(), gazetteer=load_gazetteer(),
@@ -125,10 +125,22 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed and not articles else 0
 
 
-def cmd_stats(args: argparse.Namespace) -> int:
-    from analysis.store import connect, database_path, store_stats
+def _open_for_reading(db: str | None) -> Any:
+    """The store, read-only (so a dashboard serving it read-only can keep it open); one written
+    by an older version is opened for writing once, which upgrades it."""
+    from analysis.store import connect
+    from analysis.store.connection import OutdatedSchema
 
-    con = connect(args.db)
+    try:
+        return connect(db, read_only=True)
+    except OutdatedSchema:
+        return connect(db, create=False)
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+    from analysis.store import database_path, store_stats
+
+    con = _open_for_reading(args.db)
     try:
         stats = store_stats(con)
     finally:
@@ -165,23 +177,29 @@ def cmd_corrections(args: argparse.Namespace) -> int:
     from analysis.store import connect
     from analysis.store.annotations import export_corrections, import_corrections, read_corrections
 
-    con = connect(args.db)
+    con = _open_for_reading(args.db) if args.action == "export" else connect(args.db, create=False)
     try:
         if args.action == "export":
             if args.file == "-":
                 n = export_corrections(con, sys.stdout)
             else:
-                with open(args.file, "w", encoding="utf-8", newline="") as fh:
-                    n = export_corrections(con, fh)
-            print(f"{n} corrections exported", file=sys.stderr)
+                try:
+                    with open(args.file, "w", encoding="utf-8", newline="") as fh:
+                        n = export_corrections(con, fh)
+                except OSError as exc:
+                    raise StanceError(f"{args.file}: cannot write ({exc.strerror})") from exc
+            print(f"{n} correction{'s' * (n != 1)} exported", file=sys.stderr)
         else:
+            from analysis.ingest import decode_bytes
+
             try:
-                text = Path(args.file).read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError) as exc:
-                raise StanceError(f"{args.file}: cannot read ({exc})") from exc
+                data = Path(args.file).read_bytes()
+            except OSError as exc:
+                raise StanceError(f"{args.file}: cannot read ({exc.strerror})") from exc
+            text = decode_bytes(data, args.file)  # UTF-8 with or without a BOM, or Windows-1252
             corrections = read_corrections(text)
             n = import_corrections(con, corrections)
-            print(f"{n} corrections imported (those already present were skipped)")
+            print(f"{n} correction{'s' * (n != 1)} imported (those already present were skipped)")
             if n:
                 _rescore_regrouped(con, [(c.scope, c.field, c.target) for c in corrections])
     finally:
@@ -208,7 +226,7 @@ def cmd_retrain(args: argparse.Namespace) -> int:
     from analysis.review import retrain_from_corrections
     from analysis.store import connect
 
-    con = connect(args.db)
+    con = connect(args.db, create=False)
     try:
         report = retrain_from_corrections(con, force=args.force)
     finally:
@@ -230,9 +248,9 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
     from analysis.review import add_gazetteer_entry, retype_stored_quotes
     from analysis.store import connect
 
-    add_gazetteer_entry(args.pattern, args.actor_type, args.note or "")
-    con = connect(args.db)
+    con = connect(args.db, create=False)  # before the entry is written: a mistyped --db changes nothing
     try:
+        add_gazetteer_entry(args.pattern, args.actor_type, args.note or "")
         changed = retype_stored_quotes(con)
     finally:
         con.close()

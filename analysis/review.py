@@ -56,19 +56,24 @@ def add_gazetteer_entry(pattern: str, actor_type: str, note: str = "", path: Pat
     pattern = pattern.strip()
     if not pattern:
         raise StanceError("give a name or pattern")
+    if "\n" in pattern or "\r" in pattern:
+        raise StanceError("a name or pattern is one line")
     if actor_type not in ACTOR_TYPES:
         raise StanceError(f"{actor_type!r} is not one of {', '.join(ACTOR_TYPES)}")
-    new = not path.exists()
+    note = " ".join(note.split())  # one line, so the file stays one entry per line
+    before = path.read_bytes() if path.exists() else None
     with path.open("a", encoding="utf-8", newline="") as fh:
-        if new:
+        if before is None:
             fh.write("pattern,actor_type,note\n")
         csv.writer(fh).writerow([pattern, actor_type, note])
     try:
         load_gazetteer(path)
     except StanceError:
-        # leave the file as it was: drop the line just written
-        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
-        path.write_text("".join(lines[:-1]), encoding="utf-8")
+        # leave the file exactly as it was
+        if before is None:
+            path.unlink()
+        else:
+            path.write_bytes(before)
         raise
 
 

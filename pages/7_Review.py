@@ -9,6 +9,7 @@ import streamlit as st
 
 from analysis.actors import DEFAULT_GAZETTEER
 from analysis.errors import StanceError
+from analysis.ingest import decode_bytes
 from analysis.records import ACTOR_TYPES
 from analysis.review import add_gazetteer_entry, retrain_from_corrections, retype_stored_quotes
 from analysis.store.annotations import export_corrections, import_corrections, read_corrections
@@ -108,10 +109,11 @@ with learn_tab:
     upload = st.file_uploader("Import a corrections file", type=["csv"], key="rv_import")
     if upload is not None and st.button("Import", key="rv_import_go"):
         try:
-            imported = read_corrections(upload.getvalue().decode("utf-8"))
+            imported = read_corrections(decode_bytes(upload.getvalue(), upload.name))
             added = import_corrections(writes.connection(), imported)
             writes.done()
             rescored = review.rescore_message([(c.scope, c.field, c.target) for c in imported]) if added else ""
-            st.success(f"{added} corrections imported (ones already here were skipped). {rescored}".strip())
-        except (StanceError, UnicodeDecodeError) as exc:
+            st.success(f"{widgets.counted(added, 'correction')} imported (ones already here were "
+                       f"skipped). {rescored}".strip())
+        except StanceError as exc:
             st.error(f"Cannot import {upload.name}: {exc}")

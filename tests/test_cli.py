@@ -79,6 +79,9 @@ def test_ingest_twice_stores_once_and_reports_bad_files(tmp_path, capsys):
 def test_user_errors_are_one_line_not_a_traceback(tmp_path, capsys):
     bad = tmp_path / "c.csv"
     bad.write_text("a,b\n", encoding="utf-8")
+    from analysis.store import connect
+
+    connect(tmp_path / "s.duckdb").close()
     code, _, err = run(capsys, "corrections", "import", str(bad), "--db", str(tmp_path / "s.duckdb"))
     assert code == 2
     assert err.startswith("error: not a corrections file") and "Traceback" not in err
@@ -107,11 +110,11 @@ def test_corrections_export_import_via_cli(tmp_path, capsys):
     db, src, qid = _story_with_one_correction(tmp_path, capsys)
     out_file = tmp_path / "c.csv"
     code, _, err = run(capsys, "corrections", "export", str(out_file), "--db", db)
-    assert code == 0 and "1 corrections exported" in err
+    assert code == 0 and "1 correction exported" in err
     other = str(tmp_path / "other.duckdb")
     run(capsys, "ingest", str(src), "--db", other, "--no-stance")
     code, out, _ = run(capsys, "corrections", "import", str(out_file), "--db", other)
-    assert "1 corrections imported" in out and "re-scored" not in out  # a stance regroups nothing
+    assert "1 correction imported" in out and "re-scored" not in out  # a stance regroups nothing
 
     # a speaker correction can regroup a remark: its article is scored again on import
     con = connect(db)
@@ -123,7 +126,7 @@ def test_corrections_export_import_via_cli(tmp_path, capsys):
     n_quotes = con.execute("SELECT count(*) FROM quotes").fetchall()[0][0]
     scored = con.execute("SELECT count(*) FROM quotes WHERE model_version IS NOT NULL").fetchall()[0][0]
     con.close()
-    assert code == 0 and "1 corrections imported" in out
+    assert code == 0 and "1 correction imported" in out
     assert f"{n_quotes} quotes re-scored with their speakers' remarks" in out and scored == n_quotes
 
 
@@ -150,3 +153,55 @@ def test_reextract_reports_corrected_quotes_it_no_longer_finds(tmp_path, capsys)
             ("opposed",)]
     finally:
         con.close()
+
+
+@pytest.mark.parametrize("argv", [["stats"], ["reextract"], ["corrections", "export", "-"],
+                                  ["corrections", "import", "c.csv"], ["rescore"], ["retrain"],
+                                  ["gazetteer", "Ada Price", "congressional"]])
+def test_commands_on_a_store_that_is_not_there_say_so_and_create_nothing(tmp_path, capsys, argv,
+                                                                        monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "c.csv").write_text("", encoding="utf-8")
+    gazetteer = tmp_path / "gazetteer.csv"
+    monkeypatch.setattr("analysis.review.DEFAULT_GAZETTEER", gazetteer)
+    db = tmp_path / "typo" / "s.duckdb"
+    code, out, err = run(capsys, *argv, "--db", str(db))
+    assert code == 2 and err.startswith(f"error: {db}: no store there") and "Traceback" not in err
+    assert not (tmp_path / "typo").exists() and not gazetteer.exists()
+
+
+def test_export_to_a_folder_that_is_not_there_is_one_line(tmp_path, capsys):
+    db, _, _ = _story_with_one_correction(tmp_path, capsys)
+    code, _, err = run(capsys, "corrections", "export", str(tmp_path / "nope" / "c.csv"), "--db", db)
+    assert code == 2 and err.startswith("error: ") and "cannot write" in err
+    assert "Traceback" not in err
+
+
+def test_a_corrections_file_saved_by_a_spreadsheet_imports(tmp_path, capsys):
+    from analysis.store import connect
+
+    db, src, qid = _story_with_one_correction(tmp_path, capsys)
+    exported = tmp_path / "c.csv"
+    run(capsys, "corrections", "export", str(exported), "--db", db)
+    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    rows[0]["created_at"] = "25/11/2026 14:45"  # a spreadsheet's idea of the time
+    rows[0]["note"] = "vérifié"
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    for name, data in (("bom.csv", ("\ufeff" + out.getvalue()).encode("utf-8")),
+                       ("latin1.csv", out.getvalue().encode("cp1252"))):
+        other = str(tmp_path / f"{name}.duckdb")
+        run(capsys, "ingest", str(src), "--db", other, "--no-stance")
+        (tmp_path / name).write_bytes(data)
+        code, out_text, err = run(capsys, "corrections", "import", str(tmp_path / name), "--db", other)
+        assert code == 0, err
+        assert "1 correction imported" in out_text
+        con = connect(other)
+        try:
+            assert con.execute("SELECT note, created_at FROM annotations").fetchall()[0][0] == "vérifié"
+            assert str(con.execute("SELECT created_at FROM annotations").fetchall()[0][0]) == (
+                "2026-11-25 14:45:00")
+        finally:
+            con.close()

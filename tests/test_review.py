@@ -63,7 +63,22 @@ def test_bad_gazetteer_entry_is_refused_and_the_file_kept(tmp_path):
         add_gazetteer_entry("re:([", "expert", path=gaz_path)
     with pytest.raises(StanceError):
         add_gazetteer_entry("X", "soldier", path=gaz_path)
+    # a note over two lines is written as two lines of the file: the old undo kept half of it
+    with pytest.raises(StanceError):
+        add_gazetteer_entry("re:(", "expert", "line1\nline2", path=gaz_path)
+    with pytest.raises(StanceError, match="one line"):
+        add_gazetteer_entry("Field\nwatch", "expert", path=gaz_path)
     assert gaz_path.read_text(encoding="utf-8") == before
+    add_gazetteer_entry("Mine Aid", "humanitarian", "from the\nfield office", path=gaz_path)
+    assert gaz_path.read_text(encoding="utf-8").splitlines()[-1] == (
+        "Mine Aid,humanitarian,from the field office")
+
+
+def test_a_first_gazetteer_entry_that_is_refused_leaves_no_file(tmp_path):
+    gaz_path = tmp_path / "gazetteer.csv"
+    with pytest.raises(StanceError):
+        add_gazetteer_entry("re:([", "expert", path=gaz_path)
+    assert not gaz_path.exists()
 
 
 def test_retraining_needs_enough_corrections():

@@ -112,8 +112,15 @@ def test_older_schema_is_upgraded_in_place(tmp_path, monkeypatch):
 
 
 def test_read_only_open_of_missing_file_says_what_to_do(tmp_path):
-    with pytest.raises(StoreError, match="no database yet"):
+    with pytest.raises(StoreError, match="no store there; check --db"):
         connect(tmp_path / "none.duckdb", read_only=True)
+
+
+def test_a_store_that_must_exist_is_not_created(tmp_path):
+    missing = tmp_path / "no" / "such" / "dir" / "x.duckdb"
+    with pytest.raises(StoreError, match="no store there"):
+        connect(missing, create=False)
+    assert not (tmp_path / "no").exists()
 
 
 def test_read_only_connection_cannot_write(tmp_path):

@@ -12,7 +12,6 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from analysis.errors import StanceError
 
 
 def _record_in_store(db: str | None, card: object) -> bool:
@@ -101,13 +100,11 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 def cmd_rescore(args: argparse.Namespace) -> int:
     from analysis.review import rescore_store
     from analysis.stance import DEFAULT_ISSUE, load_scorer
-    from analysis.store import connect, database_path
+    from analysis.store import connect
 
-    if not database_path(args.db).exists():
-        raise StanceError(f"{database_path(args.db)}: no store yet; run `python -m analysis ingest` first")
-    scorer = load_scorer()
-    con = connect(args.db)
+    con = connect(args.db, create=False)  # before the model loads: a wrong --db fails at once
     try:
+        scorer = load_scorer()
         n = rescore_store(con, scorer, DEFAULT_ISSUE)  # also records the model's card
     finally:
         con.close()

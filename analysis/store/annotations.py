@@ -195,13 +195,37 @@ def export_corrections(con: duckdb.DuckDBPyConnection, out: TextIO) -> int:
     return len(rows)
 
 
+# What a spreadsheet may have turned the exported ISO times into. Day first before month first:
+# "05/11/2026" is read as 5 November, as most of the world writes it.
+_SPREADSHEET_TIMES = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M",
+                      "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
+
+
+def _parse_time(value: str) -> datetime | None:
+    """An exported `created_at`, also after a spreadsheet re-formatted it; empty: None (now)."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        pass
+    for fmt in _SPREADSHEET_TIMES:
+        try:
+            return datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+    raise ValueError(f"cannot read the time {value!r}; keep created_at as exported "
+                     "(YYYY-MM-DD HH:MM:SS)")
+
+
 def read_corrections(text: str) -> list[Correction]:
     """Parse an exported corrections CSV.
 
     Raises:
         StanceError: a column is missing or a row holds an unknown field or value.
     """
-    reader = csv.DictReader(io.StringIO(text))
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))  # Excel's "CSV UTF-8" has a BOM
     missing = set(EXPORT_COLUMNS) - set(reader.fieldnames or [])
     if missing:
         raise StanceError(f"not a corrections file: missing columns {', '.join(sorted(missing))}")
@@ -210,7 +234,7 @@ def read_corrections(text: str) -> list[Correction]:
         value = row["value"] or None
         try:
             validate(row["scope"], row["field"], value)
-            created = datetime.fromisoformat(row["created_at"])
+            created = _parse_time(row["created_at"])
         except (StanceError, ValueError) as exc:
             raise StanceError(f"row {n}: {exc}") from exc
         out.append(Correction(row["scope"], row["target"], row["field"], value,

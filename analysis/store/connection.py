@@ -19,6 +19,10 @@ DEFAULT_DB = Path(__file__).resolve().parents[2] / "data" / "stance.duckdb"
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 
 
+class OutdatedSchema(StoreError):
+    """A store opened read-only whose schema is older than this program's (or newer)."""
+
+
 
 def _add_speaker_context(con: duckdb.DuckDBPyConnection) -> None:
     # v2 keeps each speaker's description so a gazetteer edit can re-type stored quotes;
@@ -76,20 +80,27 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def connect(
-    path: str | os.PathLike | None = None, *, read_only: bool = False
+    path: str | os.PathLike | None = None, *, read_only: bool = False, create: bool = True,
 ) -> duckdb.DuckDBPyConnection:
     """Open the store (":memory:" for a scratch one), creating or upgrading the schema when writable.
 
+    Args:
+        create: make a new store when the file is missing (ingest, demo); commands that only
+            work on stored articles pass False, so that a mistyped path is an error, not a new
+            empty store.
+
     Raises:
-        StoreError: the file is missing (read-only), locked by another process, or too new.
+        StoreError: the file is missing (read-only, or not `create`), locked by another
+            process, or too new; `OutdatedSchema` when opened read-only at an older version.
     """
     if str(path) == ":memory:":
         con = duckdb.connect(":memory:")
         ensure_schema(con)
         return con
     db = database_path(path)
-    if read_only and not db.exists():
-        raise StoreError(f"{db}: no database yet; run `python -m analysis demo` or ingest articles")
+    if (read_only or not create) and not db.exists():
+        raise StoreError(f"{db}: no store there; check --db or $STANCE_DB, or make one with "
+                         "`python -m analysis demo` or `python -m analysis ingest`")
     if not read_only:
         db.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -105,7 +116,7 @@ def connect(
         version = schema_version(con)
         if version != SCHEMA_VERSION:
             con.close()
-            raise StoreError(
+            raise OutdatedSchema(
                 f"{db}: schema version {version}, expected {SCHEMA_VERSION}; "
                 "open it once for writing (python -m analysis stats) to upgrade"
             )

@@ -65,6 +65,8 @@ def cmd_classify(args: argparse.Namespace) -> int:
             print(json.dumps(row, ensure_ascii=False))
         else:
             print(f"{s.stance}\t{max(s.p_supportive, s.p_opposed, s.p_neutral):.2f}\t{text}")
+            if args.explain:  # the words, strongest first, each signed toward this label
+                print("\t\t" + ", ".join(f"{term} {weight:+.3f}" for term, weight in row["terms"]))
     return 0
 
 

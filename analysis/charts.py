@@ -111,7 +111,7 @@ DIVERGING_HOVER = ("<b>%{customdata[0]}</b> · %{customdata[1]}<br>"
 
 def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None = None,
                      title: str = "How each type of voice divides on the issue",
-                     narrow: bool = False) -> go.Figure:
+                     narrow: bool = False, extent: float | None = None) -> go.Figure:
     """Diverging bars: one row per actor type, opposed to the left, supportive to the right.
 
     Args:
@@ -120,6 +120,8 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
         facet: a column for small multiples (e.g. "outlet").
         narrow: the chart shares the page's width (side by side), so the legend gets a line of
             its own under the title instead of sitting on the title's line.
+        extent: the axis reaches this far each way (1.0 = 100% for shares), so that charts set
+            side by side share one scale; by default, as far as the longest bar.
     """
     if df.empty:
         return empty_figure(title)
@@ -142,8 +144,11 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
     fig.update_traces(hovertemplate=DIVERGING_HOVER, marker_line_width=0)
     for tr in fig.data:
         tr.legendrank = _LEGEND_RANK.get(tr.name, 9)
-    extent = float(long.groupby(["actor_type"] + ([facet] if facet else []))["x"]
-                   .apply(lambda s: max(s[s > 0].sum(), -s[s < 0].sum())).max())
+    if extent is None:
+        extent = float(long.groupby(["actor_type"] + ([facet] if facet else []))["x"]
+                       .apply(lambda s: max(s[s > 0].sum(), -s[s < 0].sum())).max())
+    else:
+        fig.update_xaxes(range=[-1.02 * extent, 1.02 * extent])
     _symmetric_ticks(fig, extent, measure)
     fig.update_yaxes(title="")  # px already lists the first category at the top
     fig.update_xaxes(title="")

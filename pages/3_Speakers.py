@@ -46,7 +46,8 @@ widgets.chart(widgets.fig(charts.anonymity_bar, anon), "anonymous_share", "spk_a
               on_click=lambda p: filters.drill_down(
                   f, PAGE, actor_types=(widgets.point_values(p)[0],)))
 st.caption("Share of each actor type's quotes attributed to an unnamed source "
-           "(\"a senior official\", \"a diplomat\").")
+           "(\"a senior official\", \"a diplomat\"). A click opens all of that type's quotes, "
+           "named and unnamed; unnamed sources are listed as \"anonymous …\".")
 
 st.subheader("One speaker over time")
 # (speaker, actor type) as in the chart: one name can be two people ("Dana Whitfield")

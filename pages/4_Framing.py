@@ -67,7 +67,8 @@ else:
             g = replace(f, outlets=(outlet,))
             widgets.chart(widgets.fig(charts.stance_diverging,
                                       data.query("stance_by_actor", g), "share",
-                                      title=f"{outlet}: how the voices divide", narrow=True),
+                                      title=f"{outlet}: how the voices divide", narrow=True,
+                                      extent=1.0),  # one scale for both outlets
                           f"divisions_{i + 1}", f"frm_div{i}")
             verbs = data.query("cue_verbs", g, top_n=8, lemmas=data.cue_lemmas())
             widgets.chart(widgets.fig(charts.cue_heatmap, verbs,

@@ -129,3 +129,14 @@ def test_the_anonymity_axis_starts_at_zero_even_when_no_source_is_anonymous():
     some = none.assign(anonymous_n=[2, 0], anonymous_share=[0.5, 0.0])
     low, high = anonymity_bar(some).layout.yaxis.range
     assert low == 0 and high > 0.5
+
+
+def test_diverging_charts_set_side_by_side_can_share_one_scale():
+    import pandas as pd
+
+    from analysis.charts import stance_diverging
+
+    df = pd.DataFrame({"actor_type": ["military", "military"], "stance": ["opposed", "supportive"],
+                       "n": [1, 3], "share": [0.25, 0.75], "example": ["a", "b"]})
+    assert stance_diverging(df).layout.xaxis.range is None  # alone: as far as its longest bar
+    assert list(stance_diverging(df, extent=1.0).layout.xaxis.range) == [-1.02, 1.02]

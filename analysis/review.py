@@ -258,7 +258,8 @@ def retrain_from_corrections(
     rows = stance_corrections(con, DEFAULT_ISSUE)
     if len(rows) < MIN_CORRECTIONS:
         raise StanceError(
-            f"{len(rows)} stance corrections so far; retraining needs at least {MIN_CORRECTIONS} "
+            f"{len(rows)} stance correction{'s' * (len(rows) != 1)} so far; retraining needs at "
+            f"least {MIN_CORRECTIONS} "
             "so some can be held out to compare the models fairly"
         )
     heldout = [r for r in rows if _held_out(r[0])] or rows[-2:]

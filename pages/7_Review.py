@@ -75,7 +75,8 @@ with gazetteer_tab:
             except StanceError as exc:
                 st.error(str(exc))
     if DEFAULT_GAZETTEER.exists():
-        st.dataframe(pd.read_csv(DEFAULT_GAZETTEER, comment="#"), hide_index=True, width="stretch")
+        st.dataframe(pd.read_csv(DEFAULT_GAZETTEER, comment="#", keep_default_na=False),
+                     hide_index=True, width="stretch")  # an entry without a note: blank, not None
 
 with learn_tab:
     st.subheader("Retrain the stance model from corrections")

@@ -144,10 +144,12 @@ def undo(author: str | None) -> None:
 
 
 def show_message() -> None:
-    """The outcome of the last click, once."""
+    """The outcome of the last click, once, in a container drawn on every run: a message that
+    appeared above the tabs only now and then moved them, and the browser reopened the first."""
+    box = st.container()
     kind, text = st.session_state.pop(MESSAGE_KEY, (None, None))
     if kind:
-        getattr(st, kind)(text)
+        getattr(box, kind)(text)
 
 
 def sentence_html(row: dict[str, Any]) -> str:

@@ -57,7 +57,7 @@ pick = st.selectbox("Speaker", picks, index=picks.index(default) if default else
                     format_func=lambda p: f"{p[0]} ({p[1]})", key="spk_pick",
                     help="The speakers in the chart above; to pick anyone, use the Speaker "
                     "filter in the sidebar.")
-grain = widgets.choice("grain", "Time step", list(TIME_GRAINS), "month")
+grain = widgets.choice("spk_grain", "Time step", list(TIME_GRAINS), "month")  # not Divisions' "grain"
 if pick:
     who, who_type = pick
     theirs = replace(f, actor_types=(who_type,))

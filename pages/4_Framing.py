@@ -22,8 +22,8 @@ st.subheader("Said, warned or claimed?")
 st.caption("The verb a writer picks frames the speaker: \"said\" is neutral, \"warned\" lends "
            "weight, \"claimed\" casts doubt, \"admitted\" implies a concession. Each column "
            "sums to 100% of that group's quotes among the most common verbs.")
-by = st.segmented_control("Compare verbs across", ["actor_type", "stance"], default="actor_type",
-                          key="frm_by", format_func=lambda v: v.replace("_", " "))
+by = widgets.choice("frm_by", "Compare verbs across", ["actor_type", "stance"], "actor_type",
+                    format_func=lambda v: v.replace("_", " "))
 cues = data.query("cue_verbs", f, top_n=15, lemmas=data.cue_lemmas())
 widgets.chart(widgets.fig(charts.cue_heatmap, cues, by=by or "actor_type",
                                  title="Which verbs introduce each "
@@ -40,8 +40,7 @@ st.caption("Of the quotes each outlet printed, the share given to each type of v
            "Click a segment to read those quotes.")
 
 st.subheader("Side by side")
-mode = st.segmented_control("Compare", ["two outlets", "two articles"], default="two outlets",
-                            key="frm_mode")
+mode = widgets.choice("frm_mode", "Compare", ["two outlets", "two articles"], "two outlets")
 opts = data.options(data.version_stamp())
 if mode == "two articles":
     arts = data.query("articles_list", f, limit=300)

@@ -311,3 +311,17 @@ def test_home_says_when_the_store_was_extracted_by_an_earlier_version(fixture_st
     assert note("2020-01-01")[0].startswith("Some articles in this store were extracted by the "
                                             "extractor of 2020-01-01")
     assert note(EXTRACTOR_VERSION) == []
+
+
+def test_page_toggles_survive_a_visit_to_another_page(store_env):
+    at = run_page("pages/4_Framing.py")
+    at.button_group(key="frm_by").set_value("stance").run()
+    at.switch_page("pages/2_Quotes.py").run()  # a drill-down, say
+    at.switch_page("pages/4_Framing.py").run()  # and back
+    assert not at.exception
+    assert at.button_group(key="frm_by").value == "stance"
+    # Divisions and Speakers keep a time step each
+    at.switch_page("pages/1_Divisions.py").run()
+    at.button_group(key="grain").set_value("year").run()
+    at.switch_page("pages/3_Speakers.py").run()
+    assert at.button_group(key="spk_grain").value == "month"

@@ -99,9 +99,10 @@ def build_demo_if_missing() -> None:
 
 def choice(key: str, label: str, options: Sequence[str], default: str,
            help: str | None = None, format_func: Callable[[str], str] = str) -> str:
-    """A page-level toggle kept in the URL (`?key=value`), so links reproduce the view, and
-    kept through a visit to another page (a drill-down and back): Streamlit forgets the state
-    of widgets a run did not draw, so the last value is also kept under a key of its own."""
+    """A page-level toggle kept in the URL when not the default (`?key=value`), so links
+    reproduce the view, and kept through a visit to another page (a drill-down and back):
+    Streamlit forgets the state of widgets a run did not draw, so the last value is also kept
+    under a key of its own."""
     kept = f"_choice_{key}"
     if key not in st.session_state:
         wanted = st.query_params.get(key) or st.session_state.get(kept, default)
@@ -109,7 +110,12 @@ def choice(key: str, label: str, options: Sequence[str], default: str,
     value = st.segmented_control(label, list(options), key=key, help=help,
                                  format_func=format_func) or default
     st.session_state[kept] = value
-    if st.query_params.get(key) != value:
+    # Only a value other than the default goes into the URL: every change of the URL is a step
+    # in the browser's history, and writing the defaults made Back stay on the same page.
+    if value == default:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
         st.query_params[key] = value
     return value
 

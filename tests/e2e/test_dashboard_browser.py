@@ -160,3 +160,13 @@ def test_csv_download_equals_the_database(page, app_url, fixture_store, tmp_path
     assert sorted(r["quote_id"] for r in rows) == sorted(expected["quote_id"])
     assert {r["actor_type"] for r in rows} == {"military", "expert"}
     assert not any(r["quote"][:1] in "=+-@" for r in rows)
+
+
+def test_one_back_leaves_a_page_opened_with_its_default_toggles(page, app_url):
+    open_page(page, app_url + "/Model", "The stance model")
+    page.get_by_role("link", name="Divisions").click()
+    page.get_by_role("heading", level=1).filter(has_text="Divisions").wait_for()
+    settle(page)
+    page.go_back()  # writing the default toggles into the URL used to add steps to go back through
+    page.get_by_role("heading", level=1).filter(has_text="The stance model").wait_for()
+    assert href(page).split("?")[0].endswith("/Model")

@@ -53,10 +53,11 @@ st.subheader("One speaker over time")
 # (speaker, actor type) as in the chart: one name can be two people ("Dana Whitfield")
 picks = list(dict.fromkeys(zip(speakers["speaker"], speakers["actor_type"])))
 default = next((p for p in picks if p[0] == f.speaker), picks[0] if picks else None)
-pick = st.selectbox("Speaker", picks, index=picks.index(default) if default else None,
-                    format_func=lambda p: f"{p[0]} ({p[1]})", key="spk_pick",
-                    help="The speakers in the chart above; to pick anyone, use the Speaker "
-                    "filter in the sidebar.")
+pick = widgets.kept_selectbox("Speaker", picks, key="spk_pick",
+                              index=picks.index(default) if default else None,
+                              format_func=lambda p: f"{p[0]} ({p[1]})",
+                              help="The speakers in the chart above; to pick anyone, use the "
+                              "Speaker filter in the sidebar.")
 grain = widgets.choice("spk_grain", "Time step", list(TIME_GRAINS), "month")  # not Divisions' "grain"
 if pick:
     who, who_type = pick

@@ -51,9 +51,9 @@ if mode == "two articles":
     cols = st.columns(2)
     for i, col in enumerate(cols):
         with col:
-            pick = st.selectbox(f"Article {i + 1}", ids,
-                                index=min(i, len(ids) - 1) if ids else None,
-                                format_func=labels.get, key=f"frm_art{i}")
+            pick = widgets.kept_selectbox(f"Article {i + 1}", ids, key=f"frm_art{i}",
+                                          index=min(i, len(ids) - 1) if ids else None,
+                                          format_func=labels.get)
             if pick:
                 article.show_article({"article_id": pick, "quote_id": None})
 else:
@@ -61,8 +61,8 @@ else:
     cols = st.columns(2)
     for i, col in enumerate(cols):
         with col:
-            outlet = st.selectbox(f"Outlet {i + 1}", outlets, index=min(i, len(outlets) - 1),
-                                  key=f"frm_out{i}")
+            outlet = widgets.kept_selectbox(f"Outlet {i + 1}", outlets, key=f"frm_out{i}",
+                                            index=min(i, len(outlets) - 1))
             g = replace(f, outlets=(outlet,))
             widgets.chart(widgets.fig(charts.stance_diverging,
                                       data.query("stance_by_actor", g), "share",

@@ -316,10 +316,15 @@ def test_home_says_when_the_store_was_extracted_by_an_earlier_version(fixture_st
 def test_page_toggles_survive_a_visit_to_another_page(store_env):
     at = run_page("pages/4_Framing.py")
     at.button_group(key="frm_by").set_value("stance").run()
+    second = at.selectbox(key="frm_out1")
+    other = next(o for o in second.options if o != second.value)
+    second.select(other).run()
     at.switch_page("pages/2_Quotes.py").run()  # a drill-down, say
     at.switch_page("pages/4_Framing.py").run()  # and back
     assert not at.exception
+    assert not at.warning, [w.value for w in at.warning]
     assert at.button_group(key="frm_by").value == "stance"
+    assert at.selectbox(key="frm_out1").value == other
     # Divisions and Speakers keep a time step each
     at.switch_page("pages/1_Divisions.py").run()
     at.button_group(key="grain").set_value("year").run()

@@ -120,6 +120,23 @@ def choice(key: str, label: str, options: Sequence[str], default: str,
     return value
 
 
+def kept_selectbox(label: str, options: Sequence[Any], key: str, index: int | None = 0,
+                   **kwargs: Any) -> Any:
+    """`st.selectbox` that keeps its choice through a visit to another page, as `choice` does;
+    `index` is the choice before any was made. A kept value no longer among the options (the
+    filters changed) gives way to `index`."""
+    kept = f"_kept_{key}"
+    if key not in st.session_state and st.session_state.get(kept) in options:
+        st.session_state[key] = st.session_state[kept]
+    if key in st.session_state and st.session_state[key] not in options:
+        del st.session_state[key]
+    # a default as well as a value in the session state makes Streamlit warn on the page
+    default = {} if key in st.session_state else {"index": index}
+    value = st.selectbox(label, options, key=key, **default, **kwargs)
+    st.session_state[kept] = value
+    return value
+
+
 @st.cache_data(max_entries=256, show_spinner=False)
 def _figure(builder: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> go.Figure:
     return getattr(charts, builder)(*args, **kwargs)

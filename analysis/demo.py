@@ -68,7 +68,7 @@ def build_demo_store(
         if not fresh or (db_path.exists() and not rebuild):  # another session finished first
             return summary
         if db_path.exists():
-            _check_not_in_use(db_path)
+            # opening the old store again refuses it if another program took it meanwhile
             summary.corrections_carried = _carry_corrections(db_path, target)
         try:
             # a log left by a store that was killed, not closed, would be replayed into this one
@@ -86,8 +86,9 @@ def build_demo_store(
 
 def _check_rebuild(db_path: Path, demo_dir: Path) -> None:
     """Refuse to replace a store that holds articles the demo folder does not (uploads, other
-    ingests): a new demo store would drop them. `reextract` keeps them. Also refuses a store
-    another program has open (`_check_not_in_use`)."""
+    ingests): a new demo store would drop them. `reextract` keeps them. Opening it also refuses
+    a store another program (the dashboard) has open, whose writes would otherwise go to a file
+    no longer in place, and folds in any log a killed process left."""
     demo_texts = {a.sha256 for _, result in read_paths(demo_articles(demo_dir))
                   for a in result.articles}
     con = connect(db_path)
@@ -120,13 +121,6 @@ def _carry_corrections(old: Path, new: Path) -> int:
         return import_corrections(con, read_corrections(buffer.getvalue()))
     finally:
         con.close()
-
-
-def _check_not_in_use(db_path: Path) -> None:
-    """Open and close the store: raises `StoreError` when another program (the dashboard) has
-    it open, whose writes would otherwise go to a file no longer in place. Closing it also
-    folds any log a killed process left into it."""
-    connect(db_path).close()
 
 
 def _wal(db_path: Path) -> Path:

@@ -86,9 +86,8 @@ def record_extractor(con: duckdb.DuckDBPyConnection, version: str, *, whole_stor
     """Note that `version` extracted what was just stored. It becomes the store's version when
     it extracted everything there (`whole_store`: a new store, or `reextract`); otherwise the
     store keeps the older of the two, and a store of unknown version stays unknown."""
+    current = extractor_version(con)
     with write_transaction(con) as cur:
-        rows = cur.execute("SELECT value FROM meta WHERE key = 'extractor_version'").fetchall()
-        current = rows[0][0] if rows else None
         if whole_store or (current is not None and version < current):
             cur.execute("INSERT OR REPLACE INTO meta VALUES ('extractor_version', ?)", [version])
 
@@ -136,11 +135,9 @@ def save_article(
 def prune_speakers(con: duckdb.DuckDBPyConnection) -> int:
     """Drop speaker rows no stored quote names any more (after re-extraction); returns how many."""
     with write_transaction(con) as cur:
-        n = cur.execute("SELECT count(*) FROM speakers WHERE name NOT IN "
-                        "(SELECT speaker FROM quotes WHERE speaker IS NOT NULL)").fetchall()[0][0]
-        cur.execute("DELETE FROM speakers WHERE name NOT IN "
-                    "(SELECT speaker FROM quotes WHERE speaker IS NOT NULL)")
-    return int(n)
+        deleted = cur.execute("DELETE FROM speakers WHERE name NOT IN "
+                              "(SELECT speaker FROM quotes WHERE speaker IS NOT NULL)").fetchall()
+    return int(deleted[0][0])
 
 
 def update_stances(

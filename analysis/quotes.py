@@ -297,15 +297,16 @@ def _after_cue(ctx: _Ctx, span: QuoteSpan) -> Token | None:
 
 
 def _before_cue(ctx: _Ctx, span: QuoteSpan) -> Token | None:
-    """A cue before the opening mark after a comma or colon ("He said: ..."); after a colon any
-    verb with a subject introduces the quote ("Trump went further: ...")."""
+    """A cue before the opening mark after a comma, colon or dash ("He said: ..."); after a colon
+    or a dash any verb with a subject introduces the quote ("Trump went further: ...",
+    "Whitfield summed up her objection in a single line — ...")."""
     doc, inside = ctx.doc, ctx.inside
     first = span.tokens[0]
     lo = max(0, span.start - 200)
     before = ctx.text[lo : span.start - 1].rstrip()
     if not before.endswith((",", ":", "—")):
         return None
-    colon = before.endswith(":")
+    colon = before.endswith((":", "—"))
     if not colon and ctx.para(lo + len(before)) != ctx.para(span.start):
         return None
     for tok in reversed(doc[max(0, first - 20) : first]):
@@ -316,6 +317,11 @@ def _before_cue(ctx: _Ctx, span: QuoteSpan) -> Token | None:
         if _is_cue(tok, inside, speech_only=True) or (colon and tok.pos_ == "VERB"):
             return tok
     return None
+
+
+def _ends_sentence(text: str, span: QuoteSpan) -> bool:
+    """The quote's own words end a sentence ("... civilian-foolish.")."""
+    return text[span.pieces[-1][0] : span.pieces[-1][1]].rstrip().endswith((".", "!", "?"))
 
 
 def _is_bare(text: str, span: QuoteSpan) -> bool:
@@ -372,9 +378,12 @@ def _link_direct(ctx: _Ctx, spans: list[QuoteSpan]) -> list[_Found]:
     for span in spans:
         if _headline_phrase(ctx.text, span):
             continue
+        # A quote that ends its sentence belongs to the clause that introduced it, not to the
+        # next sentence's verb ("Whitfield put it bluntly: 'Too costly.' Sundquist also objected.")
         cue = (
             _governing_cue(ctx, span)
             or _according_to(ctx, span)
+            or (_ends_sentence(ctx.text, span) and _before_cue(ctx, span) or None)
             or _after_cue(ctx, span)
             or _before_cue(ctx, span)
         )

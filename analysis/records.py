@@ -22,10 +22,11 @@ ACTOR_TYPES: tuple[str, ...] = (
 )
 STANCES: tuple[str, ...] = ("supportive", "opposed", "neutral")
 KINDS: tuple[str, ...] = ("direct", "indirect")
-# Bumped (to the day's date) whenever a change to extraction, speakers or actor types changes
-# what is stored for an article. A store remembers the oldest version whose quotes it holds, so
-# the dashboard can say when `python -m analysis reextract` would bring it up to date.
-EXTRACTOR_VERSION = "2026-11-25"
+# Bumped (to the day's date; ".2", ".3" for later bumps on one day, which still sort after it)
+# whenever a change to extraction, speakers or actor types changes what is stored for an
+# article. A store remembers the oldest version whose quotes it holds, so the dashboard can say
+# when `python -m analysis reextract` would bring it up to date.
+EXTRACTOR_VERSION = "2026-11-25.2"
 
 Span = tuple[int, int]
 

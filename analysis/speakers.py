@@ -96,6 +96,11 @@ def document_nouns() -> frozenset[str]:
     return word_list("document_nouns.txt")
 
 
+@lru_cache(maxsize=1)
+def utterance_nouns() -> frozenset[str]:
+    return word_list("utterance_nouns.txt")
+
+
 def speaker_head(cue: Token) -> Token | None:
     """The head token of the cue's speaker: its subject, inherited or relative, or None."""
     if cue.lower_ == "according":
@@ -107,12 +112,12 @@ def speaker_head(cue: Token) -> Token | None:
     verb = cue
     for _ in range(4):
         for child in verb.children:
-            if child.dep_ in _SUBJECTS:
+            if child.dep_ in _SUBJECTS and not child.is_punct:  # a dash parsed as a subject
                 if child.lower_ in _RELATIVE and verb.dep_ == "relcl":
                     return verb.head
                 if child.dep_ == "nsubjpass":
                     break  # "was told": the subject is the listener
-                return child
+                return _utterance_owner(child) or child
             if child.dep_ == "agent":
                 objs = [c for c in child.children if c.dep_ == "pobj"]
                 if objs:
@@ -127,6 +132,14 @@ def speaker_head(cue: Token) -> Token | None:
             return None
         verb = verb.head
     return None
+
+
+def _utterance_owner(subject: Token) -> Token | None:
+    """Whose words a subject such as "his verdict" or "Ruiz's answer" is: the possessor, when the
+    subject is a noun of `utterance_nouns.txt`."""
+    if subject.lower_ not in utterance_nouns():
+        return None
+    return next((c for c in subject.children if c.dep_ == "poss"), None)
 
 
 _WHEN = frozenset({"DATE", "TIME"})

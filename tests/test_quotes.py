@@ -90,6 +90,37 @@ def test_direct_quotes_with_cue(nlp, text: str, expected: list) -> None:
 
 
 @pytest.mark.parametrize(
+    "text, expected",
+    [
+        # a quote that ends its sentence belongs to the clause introducing it, not to the verb
+        # of the next sentence
+        (
+            "Mayor Anna Lindqvist gave her answer in four words — “Not on my watch.” "
+            "Councillor Tomas Berg, who chairs the harbour board, also objected.",
+            [("Not on my watch.", "gave", "Anna Lindqvist")],
+        ),
+        (
+            "Lindqvist put it plainly: “The ferry stays.” Several councillors disagreed.",
+            [("The ferry stays.", "put", "Lindqvist")],
+        ),
+        # "her verdict", "his reply": the possessor speaks
+        (
+            "Anna Lindqvist watched the vote from the gallery. Her verdict came in a single "
+            "word — “Disgraceful.”",
+            [("Disgraceful.", "came", "Anna Lindqvist")],
+        ),
+        # a quote that goes on after its intro still takes the cue that follows it
+        (
+            "The mayor was blunt — “the ferry stays,” she told reporters.",
+            [("the ferry stays,", "told", "she")],
+        ),
+    ],
+)
+def test_an_introduced_quote_keeps_its_introducer(nlp, text: str, expected: list) -> None:
+    assert direct(nlp, text) == expected
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "The charity published a report titled “Silent Fields” in March.",

@@ -602,3 +602,16 @@ def test_an_en_dash_between_names_is_no_dateline(nlp, content: str) -> None:
     text = f"Talks resume\n{content}, a diplomat said on Monday."
     (att,) = find_attributions(nlp(text))
     assert att.text_in(text) == content
+
+
+def test_a_dash_parsed_as_a_subject_is_not_the_speaker(nlp) -> None:
+    """The parser sometimes hangs an em dash on the cue as a second subject ("... made public ―
+    Trump boasted"); the speaker is the word subject."""
+    from spacy.tokens import Doc
+
+    from analysis.speakers import speaker_head
+
+    words = ["public", "\u2015", "Trump", "boasted", "."]
+    doc = Doc(nlp.vocab, words=words, pos=["ADJ", "PUNCT", "PROPN", "VERB", "PUNCT"],
+              heads=[1, 3, 3, 3, 3], deps=["amod", "nsubj", "nsubj", "ROOT", "punct"])
+    assert speaker_head(doc[3]).text == "Trump"

@@ -44,10 +44,10 @@ st.caption("Bars are split by the stance of each speaker's quotes; the actor typ
 anon = data.query("anonymity_by_actor", f)
 widgets.chart(widgets.fig(charts.anonymity_bar, anon), "anonymous_share", "spk_anon",
               on_click=lambda p: filters.drill_down(
-                  f, PAGE, actor_types=(widgets.point_values(p)[0],)))
+                  f, PAGE, actor_types=(widgets.point_values(p)[0],), sources="anonymous"))
 st.caption("Share of each actor type's quotes attributed to an unnamed source "
-           "(\"a senior official\", \"a diplomat\"). A click opens all of that type's quotes, "
-           "named and unnamed; unnamed sources are listed as \"anonymous …\".")
+           "(\"a senior official\", \"a diplomat\"). Click a bar to read that type's "
+           "anonymous quotes.")
 
 st.subheader("One speaker over time")
 # (speaker, actor type) as in the chart: one name can be two people ("Dana Whitfield")

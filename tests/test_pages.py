@@ -111,6 +111,21 @@ def test_changing_a_filter_changes_the_counts(store_env):
     assert at.query_params["actor_types"] in ("military", ["military"])  # URL keeps the filter
 
 
+def test_the_sources_filter_keeps_only_unnamed_speakers(store_env):
+    at = run_page("dashboard.py")
+    before = at.metric[0].value
+    sources = next(s for s in at.sidebar.selectbox if s.label == "Sources")
+    sources.select("anonymous").run()
+    assert not at.exception
+    assert at.metric[0].value != before
+    assert categories(chart_specs(at)[0]) == {"other"}  # the fixture's only unnamed voices
+    assert at.query_params["sources"] in ("anonymous", ["anonymous"])
+    at = run_page("pages/3_Speakers.py", {"sources": "named"})  # e.g. from a shared link
+    assert next(s for s in at.sidebar.selectbox if s.label == "Sources").value == "named"
+    anonymous_n = [row[2] for row in chart_specs(at)[1]["data"][0]["customdata"]]
+    assert anonymous_n == [0] * len(ACTOR_TYPES)
+
+
 def test_filters_come_from_the_url(store_env):
     at = run_page("dashboard.py", {"actor_types": "expert", "measure": "count"})
     assert categories(chart_specs(at)[0]) == {"expert"}

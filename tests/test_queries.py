@@ -24,6 +24,9 @@ from analysis.store.queries import Filters
      "WHERE (contains(lower(quote), ?) OR contains(lower(coalesce(speaker, '')), ?))",
      ["100%_mines'", "100%_mines'"]),
     (Filters(min_confidence=0.7), "WHERE confidence >= ?", [0.7]),
+    (Filters(sources="anonymous"), "WHERE anonymous = ?", [True]),
+    (Filters(sources="named", speaker="Ray"), "WHERE speaker = ? AND anonymous = ?",
+     ["Ray", False]),
 ])
 def test_where_clause_binds_every_value(f, where, params):
     assert Q.where_clause(f) == (where, params)
@@ -40,13 +43,14 @@ def test_user_text_never_reaches_the_sql_string():
 def test_filters_round_trip_through_query_params():
     f = Filters(issue="Mines", date_from=date(2024, 1, 2), outlets=("A", "B"),
                 actor_types=("military", "expert"), stances=("opposed",), speaker="Ray",
-                search="kids", min_confidence=0.55)
+                search="kids", min_confidence=0.55, sources="anonymous")
     assert Filters.from_query_params(f.to_query_params()) == f
 
 
 def test_bad_query_params_are_dropped_not_fatal():
     f = Filters.from_query_params({"date_from": ["not-a-date"], "actor_types": ["military", "x"],
-                                   "stances": ["bogus"], "min_confidence": ["7"], "zzz": ["1"]})
+                                   "stances": ["bogus"], "min_confidence": ["7"], "zzz": ["1"],
+                                   "sources": ["hidden"]})
     assert f == Filters(actor_types=("military",), min_confidence=1.0)
 
 
@@ -63,6 +67,16 @@ def test_sort_and_columns_come_from_allow_lists():
         Q.slice_sql(Filters(), columns=("quote_id", "text FROM articles --"))
     with pytest.raises(KeyError):
         Q.stance_over_time(None, Filters(), grain="day; --")
+
+
+def test_named_and_anonymous_sources_split_the_slice(ro_con):
+    anonymous = Q.quotes_page(ro_con, Filters(sources="anonymous"), limit=10_000)
+    named = Q.quotes_page(ro_con, Filters(sources="named"), limit=10_000)
+    assert len(anonymous) > 0 and anonymous["anonymous"].all()
+    assert len(named) > 0 and not named["anonymous"].any()
+    assert len(anonymous) + len(named) == Q.count_quotes(ro_con, Filters())
+    by_type = Q.anonymity_by_actor(ro_con, Filters()).set_index("actor_type")["anonymous_n"]
+    assert len(anonymous) == by_type.sum()
 
 
 def test_stance_by_actor_counts_match_the_slice(ro_con, fixture_store):

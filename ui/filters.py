@@ -15,13 +15,13 @@ from typing import Any
 import streamlit as st
 
 from analysis.records import ACTOR_TYPES, STANCES
-from analysis.store.queries import Filters
+from analysis.store.queries import SOURCES, Filters
 from ui import data
 
 STATE_KEY = "filters"
 BACK_KEY = "drill_back"
 FILTER_PARAMS = {"issue", "date_from", "date_to", "outlets", "actor_types", "stances",
-                 "speaker", "search", "min_confidence"}
+                 "speaker", "sources", "search", "min_confidence"}
 _W = {name: f"flt_{name}" for name in FILTER_PARAMS}  # widget keys
 
 
@@ -61,6 +61,7 @@ def _from_widgets() -> Filters:
         actor_types=tuple(a for a in ACTOR_TYPES if a in (s.get(_W["actor_types"]) or ())),
         stances=tuple(x for x in STANCES if x in (s.get(_W["stances"]) or ())),
         speaker=s.get(_W["speaker"]) or None,
+        sources=s.get(_W["sources"]) or None,
         search=(s.get(_W["search"]) or "").strip() or None,
         min_confidence=float(s.get(_W["min_confidence"]) or 0.0),
     )
@@ -86,6 +87,7 @@ def _seed(f: Filters) -> None:
     s[_W["actor_types"]] = list(f.actor_types)
     s[_W["stances"]] = list(f.stances)
     s[_W["speaker"]] = f.speaker
+    s[_W["sources"]] = f.sources
     s[_W["search"]] = f.search or ""
     s[_W["min_confidence"]] = f.min_confidence
 
@@ -113,6 +115,10 @@ def fit_to_options(f: Filters, opts: dict[str, Any]) -> tuple[Filters, list[str]
     dropped += [f"outlet “{o}”" for o in f.outlets if o not in opts["outlets"]]
     return replace(f, issue=issue, outlets=outlets, date_from=inside(f.date_from),
                    date_to=inside(f.date_to)), dropped
+
+
+_SOURCE_LABELS = {None: "Named and anonymous", "named": "Named sources only",
+                  "anonymous": "Anonymous sources only"}
 
 
 def sidebar() -> Filters:
@@ -146,6 +152,10 @@ def sidebar() -> Filters:
     sb.selectbox("Speaker", [None, *speakers], key=_W["speaker"], on_change=_on_change,
                  format_func=lambda v: "Any speaker" if v is None else v,
                  placeholder="Any speaker")
+    sb.selectbox("Sources", [None, *SOURCES], key=_W["sources"], on_change=_on_change,
+                 format_func=lambda v: _SOURCE_LABELS.get(v, str(v)),
+                 help="Anonymous: speakers the article does not name (\"a senior official\", "
+                      "\"a diplomat\"); they are listed as \"anonymous …\".")
     sb.text_input("Search quotes and speakers", key=_W["search"], on_change=_on_change,
                   placeholder="e.g. children, treaty")
     sb.slider("Minimum model confidence", 0.0, 1.0, step=0.05, key=_W["min_confidence"],

@@ -47,6 +47,10 @@ SLICE_COLUMNS: tuple[str, ...] = (
 )
 
 
+# Values of `Filters.sources`: speakers named in the article, or unnamed ("a senior official").
+SOURCES: tuple[str, ...] = ("named", "anonymous")
+
+
 @dataclass(frozen=True)
 class Filters:
     """The one set of filters every page shares; hashable, so it can key caches."""
@@ -60,6 +64,7 @@ class Filters:
     speaker: str | None = None
     search: str | None = None
     min_confidence: float = 0.0
+    sources: str | None = None  # one of SOURCES: only named or only anonymous speakers
 
     def to_query_params(self) -> dict[str, str | list[str]]:
         """URL query parameters for the non-default fields (lists repeat the key)."""
@@ -96,6 +101,8 @@ class Filters:
                     kw[f.name] = str(values[0])
             except ValueError:
                 continue
+        if kw.get("sources") not in SOURCES:
+            kw.pop("sources", None)
         kw["actor_types"] = tuple(a for a in kw.get("actor_types", ()) if a in ACTOR_TYPES)
         kw["stances"] = tuple(s for s in kw.get("stances", ()) if s in STANCES)
         return cls(**kw)
@@ -119,6 +126,8 @@ class Filters:
                 parts.append(f"{name}-{joined}")
         if self.speaker:
             parts.append("speaker-" + self.speaker)
+        if self.sources:
+            parts.append("sources-" + self.sources)
         if self.search:
             parts.append("search-" + self.search)
         if self.min_confidence:
@@ -149,6 +158,8 @@ def where_clause(f: Filters) -> tuple[str, list[Any]]:
             add(f"{column} IN ({', '.join('?' * len(values))})", *values)
     if f.speaker:
         add("speaker = ?", f.speaker)
+    if f.sources in SOURCES:
+        add("anonymous = ?", f.sources == "anonymous")
     if f.search:
         # contains() on lowered text: no LIKE wildcards to escape in user input
         needle = f.search.strip().lower()

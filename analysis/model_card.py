@@ -96,6 +96,7 @@ _BLOCKS = (
     ("signed", "n-grams signed by the issue's direction"), ("cross", "issue word x quote word pairs"),
     ("per_issue", "per-issue n-grams"), ("shape", "length and issue overlap"),
     ("emb", "MiniLM sentence embeddings of quote and issue"),
+    ("valence", "the quote's tone (VADER)"), ("negation_scope", "negation scopes"),
 )
 
 

@@ -154,6 +154,16 @@ def test_explanation_terms_come_from_the_text(scorer) -> None:
     assert any(w > 0 for _, w in terms)
 
 
+def test_words_read_inside_a_negation_are_explained_as_negated(scorer) -> None:
+    text = "Model rocketry inspires engineers; do not ban it."
+    terms = scorer.explain(text, ISSUE_A, top_k=30, label="opposed")
+    negated = [t for t, _ in terms if t.endswith(" (negated)")]
+    assert negated, terms
+    quote_words = set(text.lower().replace(".", "").replace(";", "").split())
+    for term in negated:
+        assert set(term.removesuffix(" (negated)").split()) <= quote_words, term
+
+
 def test_a_shown_label_is_explained_without_predicting_again(scorer, monkeypatch) -> None:
     text = "Banning rockets is government overreach into family fun."
     own = scorer.predict([text], [ISSUE_A])[0]

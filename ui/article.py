@@ -105,7 +105,9 @@ def show_reasons(row: dict[str, Any]) -> None:
     if kinds:
         st.caption("Net push toward the answer by kind of evidence: "
                    + ", ".join(f"{kind} {value:+.2f}" for kind, value in kinds.items())
-                   + ". \"Sentence meaning\" is the quote's sentence embedding.")
+                   + ". \"Sentence meaning\" is the quote's sentence embedding; \"tone\" how "
+                   "positive or negative its words are (VADER), which only decides whether the "
+                   "quote takes a side, not which.")
     if kinds and "sentence meaning" in kinds:
         # words whose value would print as +0.00 say nothing
         leaned_on = [(w, v) for w, v in data.explain_embedding(quote, issue, label=answer) or []

@@ -6,7 +6,8 @@ A feature's contribution toward label k is x_j * (w_kj - mean_c w_cj): its value
 more it weighs for k than for the average class. Character n-grams are shared out among the quote
 words that contain them, and issue x quote pairs are credited to their quote word, so the
 dashboard can highlight words of the quote. Issue-signed and issue-specific n-grams count for the
-n-gram itself. Dense cues (length, issue overlap, embeddings) are not words: `explain_by_kind`
+n-gram itself; one read inside a negation's scope is shown as "step backward (negated)". Dense
+cues (length, issue overlap, tone, embeddings) are not words: `explain_by_kind`
 reports their share of the decision next to the words' share, and `explain_embedding` traces the
 embedding's share back to words by leaving each out in turn. Where an issue has a model of its
 own (`experts.IssueExperts`), both models' contributions count by their weight in the mixture.
@@ -24,6 +25,7 @@ from scipy import sparse
 from sklearn.pipeline import Pipeline
 
 from analysis.stance.features import frame, normalise, words
+from analysis.stance.negation import unmarked
 
 
 def linear_weights(clf: Any) -> tuple[np.ndarray, list[str]]:
@@ -109,7 +111,7 @@ def explain_pipeline(
     scores: dict[str, float] = defaultdict(float)
     for block, name, contribution in _contributions(pipe, text, issue, label):
         if block in ("word", "signed"):
-            scores[name] += contribution
+            scores[unmarked(name)] += contribution
         elif block == "cross":
             scores[name.split("|", 1)[1]] += contribution
         elif block == "issue":  # issue-specific n-gram "issuekey|a_b"
@@ -125,11 +127,13 @@ def explain_pipeline(
 
 # How the feature blocks are named to a reader.
 EVIDENCE_KINDS = {"word": "words", "signed": "words", "cross": "words", "issue": "words",
-                  "char": "words", "emb": "sentence meaning", "shape": "length and issue overlap"}
+                  "char": "words", "emb": "sentence meaning", "shape": "length and issue overlap",
+                  "valence": "tone"}
 
 
 def explain_by_kind(pipe: Pipeline, text: str, issue: str, label: str) -> dict[str, float]:
-    """Net contribution toward `label` of each kind of evidence (words, sentence meaning, shape).
+    """Net contribution toward `label` of each kind of evidence (words, sentence meaning, shape,
+    tone).
 
     The listed terms of `explain_pipeline` only cover "words"; this says how much of the
     decision came from the sentence embedding and the dense cues instead.

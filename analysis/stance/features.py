@@ -307,15 +307,17 @@ class SignedText(BaseEstimator, TransformerMixin):
     restraint issue and toward opposed for a force issue, with one shared weight.
     """
 
-    def __init__(self, ngram_range: tuple[int, int] = (1, 2), min_df: int = 1):
+    def __init__(self, ngram_range: tuple[int, int] = (1, 2), min_df: int = 1,
+                 negation_scope: int = 0):
         self.ngram_range = ngram_range
         self.min_df = min_df
+        self.negation_scope = negation_scope
 
     def fit(self, X: Any, y: Any = None) -> SignedText:
         X = as_frame(X)
         self.vectorizer_ = Tfidf(
             token_pattern=WORD_PATTERN, ngram_range=self.ngram_range, min_df=self.min_df,
-            sublinear_tf=True,
+            sublinear_tf=True, preprocessor=_negation_preprocessor(self.negation_scope),
         ).fit(X["text"])
         self.n_features_in_ = 2
         return self
@@ -329,9 +331,19 @@ class SignedText(BaseEstimator, TransformerMixin):
         return self.vectorizer_.get_feature_names_out()
 
 
-def _word_tfidf() -> TfidfVectorizer:
+def _negation_preprocessor(scope: int) -> Any:
+    """None (lowercase only) when `scope` is 0, else a `NegationScope` of that many words."""
+    if not scope:
+        return None
+    from analysis.stance.negation import NegationScope
+
+    return NegationScope(scope)
+
+
+def _word_tfidf(negation_scope: int = 0) -> TfidfVectorizer:
     return Tfidf(
-        token_pattern=WORD_PATTERN, ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=0.9
+        token_pattern=WORD_PATTERN, ngram_range=(1, 2), sublinear_tf=True, min_df=1, max_df=0.9,
+        preprocessor=_negation_preprocessor(negation_scope),
     )
 
 
@@ -341,12 +353,13 @@ def _char_tfidf() -> TfidfVectorizer:
 
 def build_features(
     cross: bool = True, shape: bool = True, signed: bool = True, char: bool = True,
-    emb: float = 0.0, word: bool = True, per_issue: bool = False,
+    emb: float = 0.0, word: bool = True, per_issue: bool = False, negation_scope: int = 0,
+    valence: bool = False,
 ) -> ColumnTransformer:
     """The feature union over `text` and `issue`; every other column is dropped."""
     blocks: list[tuple[str, Any, Any]] = []
     if word:
-        blocks.append(("word", _word_tfidf(), "text"))
+        blocks.append(("word", _word_tfidf(negation_scope), "text"))
     if emb:
         from analysis.stance.embed import SentenceEmbedding
 
@@ -354,7 +367,7 @@ def build_features(
     if char:
         blocks.append(("char", _char_tfidf(), "text"))
     if signed:
-        blocks.append(("signed", SignedText(), list(INPUT_COLUMNS)))
+        blocks.append(("signed", SignedText(negation_scope=negation_scope), list(INPUT_COLUMNS)))
     if cross:
         pairs = Pipeline(
             [
@@ -373,6 +386,10 @@ def build_features(
         blocks.append(("issue", ngrams, list(INPUT_COLUMNS)))
     if shape:
         blocks.append(("shape", QuoteShape(), list(INPUT_COLUMNS)))
+    if valence:
+        from analysis.stance.valence import Valence
+
+        blocks.append(("valence", Valence(), list(INPUT_COLUMNS)))
     return ColumnTransformer(blocks, remainder="drop", sparse_threshold=1.0)
 
 
@@ -398,7 +415,7 @@ def build_pipeline(
     kind: str = "lr", C: float = 4.0, cross: bool = True, shape: bool = True,
     signed: bool = True, char: bool = True, emb: float = 0.0, word: bool = True,
     per_issue: bool = False, calibrate: bool = True, seed: int = 0, two_stage: bool = False,
-    experts: int = 0,
+    experts: int = 0, negation_scope: int = 0, valence: bool = False,
 ) -> Any:
     """The stance model: features over quote and issue text, then a calibrated linear classifier.
 
@@ -412,6 +429,10 @@ def build_pipeline(
         emb: weight of the MiniLM sentence-embedding block (0 = off; see `embed.py`).
         word: add word 1-2-gram TF-IDF of the quote.
         per_issue: add issue-specific copies of the quote's word n-grams (`IssueNgrams`).
+        negation_scope: when > 0, the word and signed n-grams read this many words after a
+            negator as negated (`negation.py`); two-stage models use it in the polarity stage.
+        valence: add the quote's VADER tone (`valence.py`); two-stage models use it in the
+            stance-bearing-vs-neutral stage.
         calibrate: wrap the classifier in `CalibratedClassifierCV`.
         seed: random state of the calibration folds.
         two_stage: split the decision in two (`TwoStageStance`): stance-bearing vs neutral
@@ -425,7 +446,8 @@ def build_pipeline(
         `frame(texts, issues)` DataFrame.
     """
     params = dict(kind=kind, C=C, cross=cross, shape=shape, signed=signed, char=char, emb=emb,
-                  word=word, per_issue=per_issue, calibrate=calibrate, seed=seed)
+                  word=word, per_issue=per_issue, calibrate=calibrate, seed=seed,
+                  negation_scope=negation_scope, valence=valence)
     if experts:
         from analysis.stance.experts import IssueExperts
 
@@ -433,14 +455,15 @@ def build_pipeline(
                             min_examples=experts, seed=seed)
     if two_stage:
         return TwoStageStance(
-            neutral_params={**params, "cross": False, "per_issue": False, "signed": False},
-            polarity_params={**params, "char": False},
+            neutral_params={**params, "cross": False, "per_issue": False, "signed": False,
+                            "negation_scope": 0},
+            polarity_params={**params, "char": False, "valence": False},
         )
     return Pipeline(
         [
             ("features", build_features(
                 cross=cross, shape=shape, signed=signed, char=char, emb=emb, word=word,
-                per_issue=per_issue,
+                per_issue=per_issue, negation_scope=negation_scope, valence=valence,
             )),
             ("clf", build_classifier(kind, C=C, calibrate=calibrate, seed=seed)),
         ]
@@ -454,11 +477,12 @@ CLASSES = ("supportive", "opposed", "neutral")  # analysis.records.STANCES, with
 class TwoStageStance(BaseEstimator, ClassifierMixin):
     """Two linear pipelines: is the quote stance-bearing at all, and if so, which side.
 
-    Stage 1 (neutral vs stance-bearing) sees the quote's own words and shape cues but none of
-    the target-aware blocks, so it cannot learn "claim-like issue = never neutral" (DESIGN.md's
-    trap). Stage 2 (supportive vs opposed) is trained on stance-bearing statements only and sees
-    the issue-signed, issue x quote and per-issue blocks, without character n-grams (unsigned
-    surface cues that carry topic, not polarity, across issues).
+    Stage 1 (neutral vs stance-bearing) sees the quote's own words, shape cues and tone
+    (`valence.py`) but none of the target-aware blocks, so it cannot learn "claim-like issue =
+    never neutral" (DESIGN.md's trap). Stage 2 (supportive vs opposed) is trained on
+    stance-bearing statements only and sees the issue-signed, issue x quote and per-issue blocks,
+    with negation scopes marked in its n-grams (`negation.py`) and without character n-grams
+    (unsigned surface cues that carry topic, not polarity, across issues).
     P(neutral) = P1(neutral); P(supportive) = (1 - P1(neutral)) * P2(supportive); likewise opposed.
     """
 

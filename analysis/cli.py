@@ -14,6 +14,7 @@ import sys
 from typing import Any, TextIO
 
 from analysis.errors import StanceError
+from analysis.records import ACTOR_TYPES
 
 CONTRACT_FIELDS = (
     "doc_id", "quote", "start", "end", "pieces", "kind", "cue", "speaker", "speaker_mention",
@@ -245,16 +246,23 @@ def cmd_retrain(args: argparse.Namespace) -> int:
 
 
 def cmd_gazetteer(args: argparse.Namespace) -> int:
-    from analysis.review import add_gazetteer_entry, retype_stored_quotes
+    from analysis.review import add_gazetteer_entry, remove_gazetteer_entry, retype_stored_quotes
     from analysis.store import connect
 
+    if not args.remove and not args.actor_type:
+        raise StanceError("give the actor type, or --remove to delete the entry")
     con = connect(args.db, create=False)  # before the entry is written: a mistyped --db changes nothing
     try:
-        add_gazetteer_entry(args.pattern, args.actor_type, args.note or "")
+        if args.remove:
+            removed = remove_gazetteer_entry(args.pattern)
+            done = f"removed {args.pattern!r} ({removed} entr{'y' if removed == 1 else 'ies'})"
+        else:
+            add_gazetteer_entry(args.pattern, args.actor_type, args.note or "")
+            done = f"added {args.pattern!r} -> {args.actor_type}"
         changed = retype_stored_quotes(con)
     finally:
         con.close()
-    print(f"added {args.pattern!r} -> {args.actor_type}; {changed} stored quotes re-typed")
+    print(f"{done}; {changed} stored quotes re-typed")
     return 0
 
 
@@ -308,8 +316,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = with_db(sub.add_parser("gazetteer", help="give a name or pattern an actor type, everywhere"))
     p.add_argument("pattern", help="a name or phrase, or re:<regular expression>")
-    p.add_argument("actor_type")
+    p.add_argument("actor_type", nargs="?", help=", ".join(ACTOR_TYPES))
     p.add_argument("--note")
+    p.add_argument("--remove", action="store_true",
+                   help="delete the entries with this pattern instead (then re-type stored quotes)")
     p.set_defaults(func=cmd_gazetteer)
 
     from analysis.stance.commands import add_commands  # train, classify, evaluate-stance, rescore

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 import hashlib
 from pathlib import Path
+import re
 import shutil
 import tempfile
 from typing import Any
@@ -47,8 +48,10 @@ MIN_CORRECTIONS = 10
 HELDOUT_EVERY = 5  # one correction in five (by a hash of its text) is held out
 
 
-def add_gazetteer_entry(pattern: str, actor_type: str, note: str = "", path: Path = DEFAULT_GAZETTEER) -> None:
-    """Append `pattern -> actor_type` to the user's gazetteer file (validated first).
+def add_gazetteer_entry(pattern: str, actor_type: str, note: str = "", path: Path | None = None
+                        ) -> None:
+    """Append `pattern -> actor_type` to the user's gazetteer file (validated first; by default
+    `actors.DEFAULT_GAZETTEER`).
 
     Raises:
         StanceError: empty pattern, unknown actor type, or a bad regular expression.
@@ -60,7 +63,11 @@ def add_gazetteer_entry(pattern: str, actor_type: str, note: str = "", path: Pat
         raise StanceError("a name or pattern is one line")
     if actor_type not in ACTOR_TYPES:
         raise StanceError(f"{actor_type!r} is not one of {', '.join(ACTOR_TYPES)}")
+    if _matches_anything(pattern):
+        raise StanceError(f"{pattern!r} matches almost any text, so it would give every speaker "
+                          f"the type {actor_type}; name something specific")
     note = " ".join(note.split())  # one line, so the file stays one entry per line
+    path = path or DEFAULT_GAZETTEER
     before = path.read_bytes() if path.exists() else None
     with path.open("a", encoding="utf-8", newline="") as fh:
         if before is None:
@@ -75,6 +82,69 @@ def add_gazetteer_entry(pattern: str, actor_type: str, note: str = "", path: Pat
         else:
             path.write_bytes(before)
         raise
+
+
+# Texts no real name or description is: a pattern that finds one of these would type everyone.
+_NONSENSE = ("", "x", "Qz 9")
+
+
+def _matches_anything(pattern: str) -> bool:
+    """A `re:` pattern that matches nonsense ("re:.*", "re:[a-z]"); a bad one is left to
+    `load_gazetteer`, which names the error."""
+    if not pattern.startswith("re:"):
+        return False
+    try:
+        regex = re.compile(pattern[3:])
+    except re.error:
+        return False
+    return any(regex.search(text) for text in _NONSENSE)
+
+
+def gazetteer_patterns(path: Path | None = None) -> list[str]:
+    """The patterns of the user's gazetteer, in file order, each once."""
+    path = path or DEFAULT_GAZETTEER
+    if not path.exists():
+        return []
+    return list(dict.fromkeys(entry[0] for entry in _gazetteer_lines(path) if entry))
+
+
+def _gazetteer_lines(path: Path) -> list[list[str] | None]:
+    """Per line of the file: its CSV fields, or None for the header, comments and blank lines."""
+    out: list[list[str] | None] = []
+    header_seen = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            out.append(None)
+            continue
+        if not header_seen:
+            header_seen = True
+            out.append(None)
+            continue
+        fields = next(csv.reader([line]), [])
+        out.append([f.strip() for f in fields] if fields else None)
+    return out
+
+
+def remove_gazetteer_entry(pattern: str, path: Path | None = None) -> int:
+    """Delete every entry of the user's gazetteer whose pattern is `pattern`; returns how many.
+
+    Every other line (header, comments, other entries) stays byte for byte.
+
+    Raises:
+        StanceError: no entry has that pattern.
+    """
+    path = path or DEFAULT_GAZETTEER
+    if not path.exists():
+        raise StanceError(f"no gazetteer at {path}")
+    raw = path.read_bytes().decode("utf-8")
+    lines = raw.splitlines(keepends=True)
+    entries = _gazetteer_lines(path)
+    kept = [line for line, entry in zip(lines, entries) if not (entry and entry[0] == pattern)]
+    removed = len(lines) - len(kept)
+    if not removed:
+        raise StanceError(f"no entry {pattern!r} in {path.name}")
+    path.write_bytes("".join(kept).encode("utf-8"))
+    return removed
 
 
 def retype_stored_quotes(

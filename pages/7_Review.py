@@ -11,7 +11,10 @@ from analysis.actors import DEFAULT_GAZETTEER
 from analysis.errors import StanceError
 from analysis.ingest import decode_bytes
 from analysis.records import ACTOR_TYPES
-from analysis.review import add_gazetteer_entry, retrain_from_corrections, retype_stored_quotes
+from analysis.review import (
+    add_gazetteer_entry, gazetteer_patterns, remove_gazetteer_entry, retrain_from_corrections,
+    retype_stored_quotes,
+)
 from analysis.store.annotations import export_corrections, import_corrections, read_corrections
 from analysis.store.review import actor_types_of_speaker, review_queue
 from ui import data, review, widgets, writes
@@ -74,7 +77,20 @@ with gazetteer_tab:
                 st.success(f"Added; {changed} stored quotes re-typed.")
             except StanceError as exc:
                 st.error(str(exc))
-    if DEFAULT_GAZETTEER.exists():
+    if patterns := gazetteer_patterns():
+        with st.form("rv_gazetteer_remove"):
+            r1, r2 = st.columns([4, 1], vertical_alignment="bottom")
+            gone = r1.selectbox("Remove an entry", patterns, index=None,
+                                placeholder="Choose a name or pattern")
+            if r2.form_submit_button("Remove") and gone:
+                try:
+                    remove_gazetteer_entry(gone)
+                    changed = retype_stored_quotes(writes.connection())
+                    writes.done()
+                    st.success(f"Removed {gone}; {changed} stored quotes re-typed.")
+                except StanceError as exc:
+                    st.error(str(exc))
+    if DEFAULT_GAZETTEER.exists():  # drawn after both forms, so it shows what they just did
         st.dataframe(pd.read_csv(DEFAULT_GAZETTEER, comment="#", keep_default_na=False),
                      hide_index=True, width="stretch")  # an entry without a note: blank, not None
 

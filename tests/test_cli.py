@@ -170,6 +170,23 @@ def test_commands_on_a_store_that_is_not_there_say_so_and_create_nothing(tmp_pat
     assert not (tmp_path / "typo").exists() and not gazetteer.exists()
 
 
+def test_gazetteer_entries_are_added_and_removed_from_the_command_line(tmp_path, capsys,
+                                                                       monkeypatch):
+    gazetteer = tmp_path / "gazetteer.csv"
+    monkeypatch.setattr("analysis.review.DEFAULT_GAZETTEER", gazetteer)
+    monkeypatch.setattr("analysis.actors.DEFAULT_GAZETTEER", gazetteer)
+    db, _, _ = _story_with_one_correction(tmp_path, capsys)
+    code, out, _ = run(capsys, "gazetteer", "Fieldwatch", "humanitarian", "--db", db)
+    assert code == 0 and out.startswith("added 'Fieldwatch' -> humanitarian;")
+    code, out, _ = run(capsys, "gazetteer", "Fieldwatch", "--remove", "--db", db)
+    assert code == 0 and out.startswith("removed 'Fieldwatch' (1 entry);")
+    assert gazetteer.read_text(encoding="utf-8") == "pattern,actor_type,note\n"
+    code, _, err = run(capsys, "gazetteer", "Fieldwatch", "--remove", "--db", db)
+    assert code == 2 and "no entry 'Fieldwatch'" in err
+    code, _, err = run(capsys, "gazetteer", "Fieldwatch", "--db", db)
+    assert code == 2 and "give the actor type" in err
+
+
 def test_export_to_a_folder_that_is_not_there_is_one_line(tmp_path, capsys):
     db, _, _ = _story_with_one_correction(tmp_path, capsys)
     code, _, err = run(capsys, "corrections", "export", str(tmp_path / "nope" / "c.csv"), "--db", db)

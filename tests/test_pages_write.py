@@ -174,3 +174,29 @@ def test_an_article_without_quotes_is_reported_as_such(writable_store):
     assert not at.exception, [e.value for e in at.exception]
     assert any("1 article added with 0 quotes" in s.value for s in at.success)
     assert any(w.value.startswith("No quotation was found") for w in at.warning)
+
+
+def test_a_gazetteer_entry_is_removed_from_the_review_page(writable_store, tmp_path, monkeypatch):
+    from analysis.actors import load_gazetteer
+    from analysis.review import retype_stored_quotes
+
+    gazetteer = tmp_path / "gazetteer.csv"
+    gazetteer.write_text("pattern,actor_type,note\nFieldwatch,humanitarian,\n"
+                         "Military Speaker 0,expert,a test entry\n", encoding="utf-8")
+    monkeypatch.setattr("analysis.review.DEFAULT_GAZETTEER", gazetteer)
+    monkeypatch.setattr("analysis.actors.DEFAULT_GAZETTEER", gazetteer)
+    retype_stored_quotes(connect(writable_store), load_gazetteer(tmp_path / "none.csv"))
+    retyped = retype_stored_quotes(connect(writable_store), load_gazetteer(gazetteer))
+    assert retyped == rows(writable_store, "SELECT count(*) FROM quote_facts WHERE speaker = ?",
+                           ["Military Speaker 0"])[0][0] > 0
+    at = run("pages/7_Review.py")
+    remove = next(s for s in at.selectbox if s.label == "Remove an entry")
+    assert remove.options == ["Fieldwatch", "Military Speaker 0"]
+    remove.select("Military Speaker 0")
+    next(b for b in at.button if b.label == "Remove").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [s.value for s in at.success] == [
+        f"Removed Military Speaker 0; {retyped} stored quotes re-typed."]
+    assert gazetteer.read_text(encoding="utf-8") == "pattern,actor_type,note\nFieldwatch,humanitarian,\n"
+    assert rows(writable_store, "SELECT DISTINCT actor_type FROM quote_facts WHERE speaker = ?",
+                ["Military Speaker 0"]) == [("military",)]

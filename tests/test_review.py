@@ -9,7 +9,10 @@ import pytest
 
 from analysis.errors import StanceError
 from analysis.records import Article, Quote
-from analysis.review import add_gazetteer_entry, retrain_from_corrections, retype_stored_quotes
+from analysis.review import (
+    add_gazetteer_entry, gazetteer_patterns, remove_gazetteer_entry, retrain_from_corrections,
+    retype_stored_quotes,
+)
 from analysis.actors import load_gazetteer
 from analysis.store import connect, save_article
 from analysis.store.annotations import correct_quote, set_speaker_rule
@@ -53,6 +56,35 @@ def test_gazetteer_edit_applies_to_stored_quotes(tmp_path):
     assert retype_stored_quotes(con, load_gazetteer(gaz_path)) == 1
     assert con.execute("SELECT actor_type FROM quote_facts").fetchall() == [("humanitarian",)]
     assert retype_stored_quotes(con, load_gazetteer(gaz_path)) == 0
+
+
+def test_removing_a_gazetteer_entry_re_types_and_keeps_every_other_line(tmp_path):
+    gaz_path = tmp_path / "gazetteer.csv"
+    gaz_path.write_bytes(b"pattern,actor_type,note\r\n# why these\r\nFieldwatch,humanitarian,x\r\n"
+                         b"\"Moss, Lin\",expert,\r\nre:^Ops\\b,other,\r\nFieldwatch,expert,again\r\n")
+    assert gazetteer_patterns(gaz_path) == ["Fieldwatch", "Moss, Lin", "re:^Ops\\b"]
+    con, _ = store_with([("We object.", "Lin Moss", "Lin Moss of Fieldwatch", "other", (0.3, 0.4, 0.3))])
+    assert retype_stored_quotes(con, load_gazetteer(gaz_path)) == 1
+    assert remove_gazetteer_entry("Fieldwatch", path=gaz_path) == 2
+    assert gaz_path.read_bytes() == (b"pattern,actor_type,note\r\n# why these\r\n"
+                                     b"\"Moss, Lin\",expert,\r\nre:^Ops\\b,other,\r\n")
+    assert retype_stored_quotes(con, load_gazetteer(gaz_path)) == 1
+    assert con.execute("SELECT actor_type FROM quote_facts").fetchall() == [("other",)]
+    with pytest.raises(StanceError, match="no entry"):
+        remove_gazetteer_entry("Fieldwatch", path=gaz_path)
+    with pytest.raises(StanceError, match="no gazetteer"):
+        remove_gazetteer_entry("X", path=tmp_path / "none.csv")
+
+
+@pytest.mark.parametrize("pattern", ["re:.*", "re:.", "re:[a-z]", "re:(?i)x?"])
+def test_a_pattern_that_matches_anything_is_refused(tmp_path, pattern):
+    gaz_path = tmp_path / "gazetteer.csv"
+    add_gazetteer_entry("Fieldwatch", "humanitarian", path=gaz_path)
+    before = gaz_path.read_bytes()
+    with pytest.raises(StanceError, match="almost any text"):
+        add_gazetteer_entry(pattern, "military", path=gaz_path)
+    assert gaz_path.read_bytes() == before
+    add_gazetteer_entry("re:\\bveterans? group\\b", "other", path=gaz_path)  # a real one
 
 
 def test_bad_gazetteer_entry_is_refused_and_the_file_kept(tmp_path):

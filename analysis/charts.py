@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import math
+import textwrap
 from typing import Any
 
 import pandas as pd
@@ -61,6 +62,18 @@ def _layout(fig: go.Figure, title: str, height: int | None = None) -> go.Figure:
     return fig
 
 
+# A chart that shares the page's width with another is about 270 px wide beside an open sidebar
+# on a 900 px screen (a projector): titles wrap at this many characters, legends go under the
+# plot, and axes keep few ticks.
+NARROW_TITLE_CHARS = 24
+
+
+def _narrow_title(title: str) -> str:
+    """`title` wrapped onto lines of at most `NARROW_TITLE_CHARS` characters (plotly does not
+    wrap titles; a long one runs off the chart)."""
+    return "<br>".join(textwrap.wrap(title, NARROW_TITLE_CHARS)) or title
+
+
 def image_config(name: str, fmt: str = "png") -> dict[str, Any]:
     """`st.plotly_chart(config=...)`: the camera button saves `name.png|svg` for slides."""
     return {"displaylogo": False,
@@ -82,9 +95,12 @@ def _diverging_frame(df: pd.DataFrame, measure: str) -> pd.DataFrame:
     return out
 
 
-def _symmetric_ticks(fig: go.Figure, extent: float, measure: str) -> None:
-    """Label the x axis with absolute values on both sides of zero."""
-    if measure == "share":
+def _symmetric_ticks(fig: go.Figure, extent: float, measure: str, few: bool = False) -> None:
+    """Label the x axis with absolute values on both sides of zero (`few`: the ends and zero)."""
+    if measure == "share" and few:
+        vals = [-extent, 0.0, extent]
+        text = [f"{abs(v):.0%}" for v in vals]
+    elif measure == "share":
         vals = [v / 4 for v in range(-4, 5)]
         text = [f"{abs(v):.0%}" for v in vals]
     else:
@@ -118,8 +134,8 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
         df: columns actor_type, stance, n, share, example (and `facet` if given).
         measure: "share" (of the actor type's quotes) or "count".
         facet: a column for small multiples (e.g. "outlet").
-        narrow: the chart shares the page's width (side by side), so the legend gets a line of
-            its own under the title instead of sitting on the title's line.
+        narrow: the chart shares the page's width (side by side): the title wraps, the legend
+            goes under the plot, and the axis shows only its ends and zero.
         extent: the axis reaches this far each way (1.0 = 100% for shares), so that charts set
             side by side share one scale; by default, as far as the longest bar.
     """
@@ -149,7 +165,7 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
                        .apply(lambda s: max(s[s > 0].sum(), -s[s < 0].sum())).max())
     else:
         fig.update_xaxes(range=[-1.02 * extent, 1.02 * extent])
-    _symmetric_ticks(fig, extent, measure)
+    _symmetric_ticks(fig, extent, measure, few=narrow and not facet)
     fig.update_yaxes(title="")  # px already lists the first category at the top
     fig.update_xaxes(title="")
     if facet:
@@ -165,8 +181,14 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
     if facet:  # room for the first row of panel titles under the title line
         fig.update_layout(margin_t=80)
     if narrow:
-        fig.update_layout(legend=dict(yref="paper", y=1.0, yanchor="bottom", x=0,
-                                      xanchor="left"), margin_t=90)
+        title_lines = _narrow_title(title).count("<br>") + 1
+        fig.update_layout(
+            title_text=_narrow_title(title), margin_t=40 + 22 * title_lines, margin_b=70,
+            margin_r=24,  # room for the last tick label, "100%"
+            height=height + 22 * title_lines + 30,
+            legend=dict(yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
+            xaxis_title=dict(text="← opposed · supportive →" if not facet else None,
+                             font_size=11))
     return fig
 
 
@@ -272,8 +294,11 @@ def speaker_timeline(df: pd.DataFrame, speaker: str) -> go.Figure:
 
 
 def cue_heatmap(df: pd.DataFrame, by: str = "actor_type",
-                title: str = "Which verbs introduce each voice") -> go.Figure:
-    """Cue verbs (rows) by actor type or stance (columns): share of that column's quotes."""
+                title: str = "Which verbs introduce each voice", narrow: bool = False) -> go.Figure:
+    """Cue verbs (rows) by actor type or stance (columns): share of that column's quotes.
+
+    `narrow` (side by side): the title wraps and the colour bar is thin.
+    """
     if df.empty:
         return empty_figure(title)
     cols = [c for c in (ACTOR_TYPES if by == "actor_type" else STANCES) if c in set(df[by])]
@@ -282,12 +307,21 @@ def cue_heatmap(df: pd.DataFrame, by: str = "actor_type",
     shares = counts / counts.sum(axis=0).replace(0, 1)
     fig = go.Figure(go.Heatmap(
         z=shares.values, x=cols, y=list(shares.index), colorscale="Blues", zmin=0,
-        text=[[f"{v:.0%}" for v in row] for row in shares.values], texttemplate="%{text}",
+        # side by side the cells are too small to hold a number; colour and hover tell it
+        text=[[f"{v:.0%}" for v in row] for row in shares.values],
+        texttemplate="" if narrow else "%{text}",
         customdata=counts.values.astype(int),
         hovertemplate="<b>%{y}</b> for %{x}: %{customdata:,} quotes (%{z:.0%} of the column)"
-        "<extra></extra>", colorbar=dict(tickformat=".0%", title="")))
+        "<extra></extra>", colorbar=dict(tickformat=".0%", title="",
+                                         **({"thickness": 8, "nticks": 3} if narrow else {}))))
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, height=max(320, 80 + 26 * len(shares)))
+    height = max(320, 80 + 26 * len(shares))
+    if not narrow:
+        return _layout(fig, title, height=height)
+    lines = _narrow_title(title).count("<br>") + 1
+    _layout(fig, _narrow_title(title), height=height + 22 * lines)
+    fig.update_layout(margin_t=40 + 22 * lines)
+    return fig
 
 
 def voice_by_outlet(df: pd.DataFrame,

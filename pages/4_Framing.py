@@ -71,6 +71,6 @@ else:
                           f"divisions_{i + 1}", f"frm_div{i}")
             verbs = data.query("cue_verbs", g, top_n=8, lemmas=data.cue_lemmas())
             widgets.chart(widgets.fig(charts.cue_heatmap, verbs,
-                                      title=f"{outlet}: verbs by type of voice"),
+                                      title=f"{outlet}: verbs by type of voice", narrow=True),
                           f"cues_{i + 1}", f"frm_cue{i}")
 widgets.export_buttons(f, "framing")

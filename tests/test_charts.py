@@ -47,11 +47,25 @@ def test_diverging_keeps_the_fixed_actor_order_and_escapes_examples():
     assert fig.layout.title.text == "How each type of voice divides on the issue"
 
 
-def test_a_narrow_diverging_chart_puts_its_legend_under_the_title():
-    wide, narrow = charts.stance_diverging(sample()), charts.stance_diverging(sample(), narrow=True)
-    assert wide.layout.legend.yref == "container"  # on the title's line
-    assert (narrow.layout.legend.yref, narrow.layout.legend.yanchor) == ("paper", "bottom")
+def test_a_narrow_chart_fits_a_third_of_a_projector_screen():
+    """Side by side beside the sidebar on a 900 px screen a chart is about 270 px wide: the
+    title wraps, the legend goes under the plot, the axis keeps its ends and zero."""
+    title = "Meridian Wire: how the voices divide"
+    wide = charts.stance_diverging(sample(), title=title, extent=1.0)
+    narrow = charts.stance_diverging(sample(), title=title, narrow=True, extent=1.0)
+    assert wide.layout.legend.y > 0.9 and narrow.layout.legend.y == 0  # title line / bottom
+    assert wide.layout.title.text == title
+    lines = narrow.layout.title.text.split("<br>")
+    assert len(lines) == 2 and max(map(len, lines)) <= charts.NARROW_TITLE_CHARS
     assert narrow.layout.margin.t > wide.layout.margin.t
+    assert list(narrow.layout.xaxis.ticktext) == ["100%", "0%", "100%"]
+    assert len(wide.layout.xaxis.ticktext) == 9
+    verbs = pd.DataFrame({"cue": ["say", "warn", "say"], "actor_type": ["military"] * 2 + ["expert"],
+                          "n": [5, 2, 4]})
+    heat_wide = charts.cue_heatmap(verbs, title=title)
+    heat_narrow = charts.cue_heatmap(verbs, title=title, narrow=True)
+    assert heat_wide.data[0].texttemplate and not heat_narrow.data[0].texttemplate
+    assert "<br>" in heat_narrow.layout.title.text
 
 
 def test_small_multiples_have_one_panel_per_outlet(ro_con):

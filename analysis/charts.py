@@ -229,12 +229,26 @@ def stance_over_time(df: pd.DataFrame, measure: str = "share",
     return _layout(fig, title, height=120 + 220 * rows)
 
 
+# Longer speaker names are cut in the bar labels (hover shows them whole), so that "International
+# Campaign to Ban Landmines" does not take the bars' width on a narrow screen.
+LABEL_CHARS = 28
+
+
+def speaker_labels(speakers: list[str], actor_types: list[str]) -> list[str]:
+    """"Name (type)" per bar, the name cut to `LABEL_CHARS` with "…"; a label that would then
+    name two bars keeps its full names (one bar per label)."""
+    full = [f"{s} ({a})" for s, a in zip(speakers, actor_types)]
+    cut = [f"{s[:LABEL_CHARS - 1].rstrip()}… ({a})" if len(s) > LABEL_CHARS else f"{s} ({a})"
+           for s, a in zip(speakers, actor_types)]
+    return cut if len(set(cut)) == len(set(full)) else full
+
+
 def speakers_bar(df: pd.DataFrame, title: str = "Who gets quoted most") -> go.Figure:
     """Top speakers as horizontal bars stacked by stance; the label carries the actor type."""
     if df.empty:
         return empty_figure(title)
     data = df.copy()
-    data["label"] = [f"{s} ({a})" for s, a in zip(data["speaker"], data["actor_type"])]
+    data["label"] = speaker_labels(list(data["speaker"]), list(data["actor_type"]))
     fig = go.Figure()
     for stance in ("opposed", "neutral", "supportive"):  # as on the diverging charts: opposed left
         share = data[stance] / data["n"]
@@ -247,10 +261,14 @@ def speakers_bar(df: pd.DataFrame, title: str = "Who gets quoted most") -> go.Fi
                     "%{customdata[1]}<br>%{customdata[2]:,} quotes · %{customdata[3]:.0%} of "
                     "theirs<br><i>e.g. “%{customdata[4]}”</i><extra></extra>")
     # plotly lists stacked traces in reverse by default; keep the fixed order
-    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_yaxes(autorange="reversed", title="")
     fig.update_xaxes(title="quotes", gridcolor="#eee")
-    return _layout(fig, title, height=max(300, 90 + 24 * len(data)))
+    _layout(fig, title, height=max(300, 90 + 24 * len(data)))
+    # the legend on the title's line, not beside the bars: on a narrow screen it took their width
+    fig.update_layout(barmode="stack", legend=dict(orientation="h", yref="container", y=0.995,
+                                                   yanchor="top", x=1, xanchor="right",
+                                                   traceorder="normal"))
+    return fig
 
 
 def anonymity_bar(df: pd.DataFrame,

@@ -154,3 +154,19 @@ def test_diverging_charts_set_side_by_side_can_share_one_scale():
                        "n": [1, 3], "share": [0.25, 0.75], "example": ["a", "b"]})
     assert stance_diverging(df).layout.xaxis.range is None  # alone: as far as its longest bar
     assert list(stance_diverging(df, extent=1.0).layout.xaxis.range) == [-1.02, 1.02]
+
+
+def test_long_speaker_names_are_cut_in_bar_labels_but_never_merged():
+    names = ["International Committee of the Red Cross", "Dana Whitfield", "Dana Whitfield"]
+    labels = charts.speaker_labels(names, ["humanitarian", "congressional", "military"])
+    assert labels == ["International Committee of… (humanitarian)", "Dana Whitfield (congressional)",
+                      "Dana Whitfield (military)"]
+    twins = ["International Committee of the Red Cross A", "International Committee of the Red Cross B"]
+    assert charts.speaker_labels(twins, ["other", "other"]) == [f"{n} (other)" for n in twins]
+    df = pd.DataFrame({"speaker": names, "actor_type": ["humanitarian", "congressional", "military"],
+                       "n": [3, 2, 1], "supportive": [1, 1, 1], "opposed": [1, 1, 0],
+                       "neutral": [1, 0, 0], "example": ["a", "b", "c"]})
+    fig = charts.speakers_bar(df)
+    assert list(fig.data[0].y) == labels
+    assert [row[5] for row in fig.data[0].customdata] == names  # a click still names the speaker
+    assert fig.layout.legend.orientation == "h"

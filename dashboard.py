@@ -31,6 +31,7 @@ cols[4].metric("Anonymous sources", "–" if pd.isna(share) else f"{share:.0%}")
 
 widgets.empty_state(int(summary["quotes"]))
 widgets.outdated_store_note(int(summary["quotes"]))
+widgets.outdated_scores_note()
 widgets.mixed_issues_note(f, int(summary["issues"] or 0))
 measure = widgets.choice("measure", "Show", ["share", "count"], "share",
                          help="Share of each actor type's quotes, or the number of quotes.")

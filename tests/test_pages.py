@@ -126,6 +126,21 @@ def test_the_sources_filter_keeps_only_unnamed_speakers(store_env):
     assert anonymous_n == [0] * len(ACTOR_TYPES)
 
 
+def test_home_says_when_quotes_were_scored_by_another_model(store_env, monkeypatch):
+    from ui import data
+
+    monkeypatch.setattr(data, "current_model_version", lambda: "sk-newer")
+    at = run_page("dashboard.py")
+    notes = [i.value for i in at.info if "another stance model" in i.value]
+    quotes = store_env[1]["quotes"]
+    assert notes == [f"{quotes:,} of {quotes:,} quotes were scored by another stance model than "
+                     "the current one (sk-newer). `python -m analysis rescore` scores them again; "
+                     "people's corrections stay (stop the dashboard first: the command needs the "
+                     "store to itself)."]
+    monkeypatch.setattr(data, "current_model_version", lambda: "fixture-1")
+    assert not [i for i in run_page("dashboard.py").info if "another stance model" in i.value]
+
+
 def test_filters_come_from_the_url(store_env):
     at = run_page("dashboard.py", {"actor_types": "expert", "measure": "count"})
     assert categories(chart_specs(at)[0]) == {"expert"}

@@ -69,6 +69,10 @@ def test_sort_and_columns_come_from_allow_lists():
         Q.stance_over_time(None, Filters(), grain="day; --")
 
 
+def test_quotes_are_counted_by_the_model_that_scored_them(ro_con, fixture_store):
+    assert Q.quotes_by_model_version(ro_con) == {"fixture-1": fixture_store[1]["quotes"]}
+
+
 def test_named_and_anonymous_sources_split_the_slice(ro_con):
     anonymous = Q.quotes_page(ro_con, Filters(sources="anonymous"), limit=10_000)
     named = Q.quotes_page(ro_con, Filters(sources="named"), limit=10_000)

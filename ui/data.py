@@ -132,6 +132,22 @@ def extractor_version(stamp: str) -> str | None:
     return extractor_version_of(connection())
 
 
+@st.cache_data(ttl=3600, show_spinner=False)
+def quotes_by_model_version(stamp: str) -> dict[str | None, int]:
+    """How many stored quotes each stance model scored."""
+    return Q.quotes_by_model_version(connection())
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def current_model_version() -> str | None:
+    """The version of the saved stance model, when it is up to date with the training data
+    (read from its card; the model itself is not loaded). None: no model, or a stale one."""
+    from analysis.stance.model import is_stale, read_card
+
+    card = read_card()
+    return None if is_stale(card) else card.version
+
+
 @st.cache_resource(show_spinner=False)
 def stance_scorer() -> tuple[Any, str | None]:
     """The stance model for explanations: (scorer, None), or (None, why it is unavailable)."""

@@ -255,6 +255,22 @@ def outdated_store_note(quotes: int) -> None:
             "first: the command needs the store to itself).")
 
 
+def outdated_scores_note() -> None:
+    """Say when stored quotes were scored by another stance model than the saved one (after
+    an update or a retrain elsewhere): their stances are that model's until `rescore`."""
+    current = data.current_model_version()
+    by_version = data.quotes_by_model_version(data.version_stamp())
+    older = sum(n for version, n in by_version.items() if version and version != current)
+    if current is None or not older:
+        return
+    total = sum(by_version.values())
+    st.info(f"{older:,} of {counted(total, 'quote')} {'was' if older == 1 else 'were'} scored by "
+            f"another stance model than the current one ({current}). `python -m analysis "
+            "rescore` scores them again; "
+            "people's corrections stay (stop the dashboard first: the command needs the store "
+            "to itself).")
+
+
 def empty_state(n: int) -> bool:
     """Say so when the filters select nothing; returns True when empty."""
     if n:

@@ -279,6 +279,13 @@ def slice_sql(f: Filters, sort: str | None = "newest",
     return f"SELECT {', '.join(columns)} FROM quote_facts {where}{order}", params
 
 
+def quotes_by_model_version(con: Con) -> dict[str | None, int]:
+    """How many of the store's quotes each stance model scored (None: not scored)."""
+    rows = con.cursor().execute(
+        "SELECT model_version, count(*) FROM quote_facts GROUP BY 1").fetchall()
+    return {version: int(n) for version, n in rows}
+
+
 def count_quotes(con: Con, f: Filters) -> int:
     """How many quotes the filter selects."""
     where, params = where_clause(f)

@@ -246,7 +246,9 @@ def cmd_retrain(args: argparse.Namespace) -> int:
 
 
 def cmd_gazetteer(args: argparse.Namespace) -> int:
-    from analysis.review import add_gazetteer_entry, remove_gazetteer_entry, retype_stored_quotes
+    from analysis.review import (
+        add_gazetteer_entry, check_gazetteer_reach, remove_gazetteer_entry, retype_stored_quotes,
+    )
     from analysis.store import connect
 
     if not args.remove and not args.actor_type:
@@ -257,6 +259,7 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
             removed = remove_gazetteer_entry(args.pattern)
             done = f"removed {args.pattern!r} ({removed} entr{'y' if removed == 1 else 'ies'})"
         else:
+            check_gazetteer_reach(con, args.pattern)
             add_gazetteer_entry(args.pattern, args.actor_type, args.note or "")
             done = f"added {args.pattern!r} -> {args.actor_type}"
         changed = retype_stored_quotes(con)

@@ -22,6 +22,7 @@ from analysis.actors import (
     DEFAULT_GAZETTEER,
     Gazetteer,
     SpeakerMention,
+    compile_phrases,
     load_gazetteer,
     named_actor_type,
     types_across_articles,
@@ -63,11 +64,18 @@ def add_gazetteer_entry(pattern: str, actor_type: str, note: str = "", path: Pat
         raise StanceError("a name or pattern is one line")
     if actor_type not in ACTOR_TYPES:
         raise StanceError(f"{actor_type!r} is not one of {', '.join(ACTOR_TYPES)}")
+    if pattern.startswith("#"):
+        raise StanceError("a pattern cannot start with #, which marks a comment in the file; "
+                          "write re:\\#... to match a leading #")
     if _matches_anything(pattern):
         raise StanceError(f"{pattern!r} matches almost any text, so it would give every speaker "
                           f"the type {actor_type}; name something specific")
     note = " ".join(note.split())  # one line, so the file stays one entry per line
     path = path or DEFAULT_GAZETTEER
+    existing = {entry[0]: entry[1] for entry in _gazetteer_entries(path)}
+    if pattern in existing:
+        raise StanceError(f"{pattern!r} is already in the gazetteer as {existing[pattern]}; "
+                          "remove that entry first to change it")
     before = path.read_bytes() if path.exists() else None
     with path.open("a", encoding="utf-8", newline="") as fh:
         if before is None:
@@ -102,10 +110,52 @@ def _matches_anything(pattern: str) -> bool:
 
 def gazetteer_patterns(path: Path | None = None) -> list[str]:
     """The patterns of the user's gazetteer, in file order, each once."""
-    path = path or DEFAULT_GAZETTEER
-    if not path.exists():
-        return []
-    return list(dict.fromkeys(entry[0] for entry in _gazetteer_lines(path) if entry))
+    return list(dict.fromkeys(entry[0] for entry in _gazetteer_entries(path or DEFAULT_GAZETTEER)))
+
+
+def gazetteer_table(path: Path | None = None) -> list[dict[str, str]]:
+    """The user's gazetteer as rows (pattern, actor type, note), as the file holds them; a "#"
+    inside a pattern or note is text, not a comment."""
+    return [{"pattern": e[0], "actor_type": e[1] if len(e) > 1 else "",
+             "note": e[2] if len(e) > 2 else ""}
+            for e in _gazetteer_entries(path or DEFAULT_GAZETTEER)]
+
+
+# A pattern that types more than this share of the store's speakers names no organisation or
+# person; it is a slip ("re:a", "re:\\w{3}").
+MAX_GAZETTEER_REACH = 0.5
+
+
+def gazetteer_reach(con: duckdb.DuckDBPyConnection, pattern: str) -> tuple[int, int]:
+    """(speakers the pattern would type, speakers in the store), counting the name, mention and
+    description of each speaker as the gazetteer reads them."""
+    table = compile_phrases([(pattern, "other")])
+    texts: dict[str, list[str]] = {}
+    for r in speaker_descriptions(con):
+        key = r.shown_speaker or r.speaker or ""
+        texts.setdefault(key, []).extend(
+            [" | ".join(s for s in (r.speaker, r.mention) if s), r.context or ""])
+    matched = sum(any(table.first_match(t) for t in ts) for ts in texts.values())
+    return matched, len(texts)
+
+
+def check_gazetteer_reach(con: duckdb.DuckDBPyConnection, pattern: str) -> None:
+    """Refuse a pattern that would re-type most of the store's speakers.
+
+    Raises:
+        StanceError: it matches more than `MAX_GAZETTEER_REACH` of at least 10 speakers.
+    """
+    try:
+        matched, total = gazetteer_reach(con, pattern)
+    except (re.error, StanceError):
+        return  # an empty or malformed pattern: add_gazetteer_entry says what is wrong
+    if total >= 10 and matched > MAX_GAZETTEER_REACH * total:
+        raise StanceError(f"{pattern!r} would re-type {matched} of the store's {total} speakers; "
+                          "name something more specific")
+
+
+def _gazetteer_entries(path: Path) -> list[list[str]]:
+    return [entry for entry in _gazetteer_lines(path) if entry] if path.exists() else []
 
 
 def _gazetteer_lines(path: Path) -> list[list[str] | None]:

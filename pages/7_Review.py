@@ -12,8 +12,8 @@ from analysis.errors import StanceError
 from analysis.ingest import decode_bytes
 from analysis.records import ACTOR_TYPES
 from analysis.review import (
-    add_gazetteer_entry, gazetteer_patterns, remove_gazetteer_entry, retrain_from_corrections,
-    retype_stored_quotes,
+    add_gazetteer_entry, check_gazetteer_reach, gazetteer_patterns, gazetteer_table,
+    remove_gazetteer_entry, retrain_from_corrections, retype_stored_quotes,
 )
 from analysis.store.annotations import export_corrections, import_corrections, read_corrections
 from analysis.store.review import actor_types_of_speaker, review_queue
@@ -71,28 +71,29 @@ with gazetteer_tab:
         note = g3.text_input("Why (optional)")
         if st.form_submit_button("Add"):
             try:
+                check_gazetteer_reach(writes.connection(), pattern.strip())
                 add_gazetteer_entry(pattern, gtype, note)
                 changed = retype_stored_quotes(writes.connection())
                 writes.done()
-                st.success(f"Added; {changed} stored quotes re-typed.")
+                st.success(f"Added {pattern.strip()} → {gtype}; {changed} stored quotes re-typed.")
             except StanceError as exc:
                 st.error(str(exc))
     if patterns := gazetteer_patterns():
-        with st.form("rv_gazetteer_remove"):
+        with st.form("rv_gazetteer_remove", clear_on_submit=True):
             r1, r2 = st.columns([4, 1], vertical_alignment="bottom")
             gone = r1.selectbox("Remove an entry", patterns, index=None,
                                 placeholder="Choose a name or pattern")
             if r2.form_submit_button("Remove") and gone:
                 try:
-                    remove_gazetteer_entry(gone)
+                    removed = remove_gazetteer_entry(gone)
                     changed = retype_stored_quotes(writes.connection())
                     writes.done()
-                    st.success(f"Removed {gone}; {changed} stored quotes re-typed.")
+                    lines = f" ({removed} lines with this pattern)" if removed > 1 else ""
+                    st.success(f"Removed {gone}{lines}; {changed} stored quotes re-typed.")
                 except StanceError as exc:
                     st.error(str(exc))
-    if DEFAULT_GAZETTEER.exists():  # drawn after both forms, so it shows what they just did
-        st.dataframe(pd.read_csv(DEFAULT_GAZETTEER, comment="#", keep_default_na=False),
-                     hide_index=True, width="stretch")  # an entry without a note: blank, not None
+    if rows := gazetteer_table():  # drawn after both forms, so it shows what they just did
+        st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 with learn_tab:
     st.subheader("Retrain the stance model from corrections")

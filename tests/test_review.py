@@ -10,8 +10,8 @@ import pytest
 from analysis.errors import StanceError
 from analysis.records import Article, Quote
 from analysis.review import (
-    add_gazetteer_entry, gazetteer_patterns, remove_gazetteer_entry, retrain_from_corrections,
-    retype_stored_quotes,
+    add_gazetteer_entry, check_gazetteer_reach, gazetteer_patterns, gazetteer_table,
+    remove_gazetteer_entry, retrain_from_corrections, retype_stored_quotes,
 )
 from analysis.actors import load_gazetteer
 from analysis.store import connect, save_article
@@ -85,6 +85,36 @@ def test_a_pattern_that_matches_anything_is_refused(tmp_path, pattern):
         add_gazetteer_entry(pattern, "military", path=gaz_path)
     assert gaz_path.read_bytes() == before
     add_gazetteer_entry("re:\\bveterans? group\\b", "other", path=gaz_path)  # a real one
+
+
+def test_a_pattern_already_there_or_read_as_a_comment_is_refused(tmp_path):
+    gaz_path = tmp_path / "gazetteer.csv"
+    add_gazetteer_entry("Geneva Call", "humanitarian", "armed groups, see #12", path=gaz_path)
+    before = gaz_path.read_bytes()
+    with pytest.raises(StanceError, match="already in the gazetteer as humanitarian"):
+        add_gazetteer_entry("Geneva Call", "other", path=gaz_path)
+    with pytest.raises(StanceError, match="cannot start with #"):
+        add_gazetteer_entry("#tag", "other", path=gaz_path)
+    assert gaz_path.read_bytes() == before
+    add_gazetteer_entry("Task Force #7", "military", path=gaz_path)
+    # a "#" inside a pattern or a note is text: the table shows it whole
+    assert gazetteer_table(gaz_path) == [
+        {"pattern": "Geneva Call", "actor_type": "humanitarian", "note": "armed groups, see #12"},
+        {"pattern": "Task Force #7", "actor_type": "military", "note": ""}]
+
+
+def test_a_pattern_that_would_type_most_speakers_is_refused():
+    spec = [(f"Quote {i}.", f"Speaker {name}", f"Speaker {name}, an analyst", "other", (0.3, 0.4, 0.3))
+            for i, name in enumerate(["Ada", "Ben", "Cy", "Dee", "Eve", "Flo", "Gus", "Hal", "Ida",
+                                      "Jo", "Kai", "Lu"])]
+    con, _ = store_with(spec)
+    with pytest.raises(StanceError, match="would re-type 12 of the store's 12 speakers"):
+        check_gazetteer_reach(con, "re:\\w{3}")
+    with pytest.raises(StanceError, match="would re-type 7 of"):
+        check_gazetteer_reach(con, "re:^Speaker [A-G]")
+    check_gazetteer_reach(con, "re:^Speaker [A-F]")  # half of them is not more than half
+    check_gazetteer_reach(con, "Ada")
+    check_gazetteer_reach(con, "re:(")  # malformed: left to add_gazetteer_entry to explain
 
 
 def test_bad_gazetteer_entry_is_refused_and_the_file_kept(tmp_path):

@@ -315,7 +315,8 @@ def cue_heatmap(df: pd.DataFrame, by: str = "actor_type",
                 title: str = "Which verbs introduce each voice", narrow: bool = False) -> go.Figure:
     """Cue verbs (rows) by actor type or stance (columns): share of that column's quotes.
 
-    `narrow` (side by side): the title wraps and the colour bar is thin.
+    `narrow` (side by side): the title wraps, the colour bar is thin, every column is labelled,
+    and the colours run from 0 to 100% so that two maps side by side share one scale.
     """
     if df.empty:
         return empty_figure(title)
@@ -325,6 +326,7 @@ def cue_heatmap(df: pd.DataFrame, by: str = "actor_type",
     shares = counts / counts.sum(axis=0).replace(0, 1)
     fig = go.Figure(go.Heatmap(
         z=shares.values, x=cols, y=list(shares.index), colorscale="Blues", zmin=0,
+        zmax=1.0 if narrow else None,
         # side by side the cells are too small to hold a number; colour and hover tell it
         text=[[f"{v:.0%}" for v in row] for row in shares.values],
         texttemplate="" if narrow else "%{text}",
@@ -339,6 +341,7 @@ def cue_heatmap(df: pd.DataFrame, by: str = "actor_type",
     lines = _narrow_title(title).count("<br>") + 1
     _layout(fig, _narrow_title(title), height=height + 22 * lines)
     fig.update_layout(margin_t=40 + 22 * lines)
+    fig.update_xaxes(tickmode="array", tickvals=cols, tickangle=-90)  # plotly skips some when tight
     return fig
 
 
@@ -359,11 +362,14 @@ def voice_by_outlet(df: pd.DataFrame,
                     hovertemplate="<b>%{customdata[4]}</b> · %{customdata[0]}<br>"
                     "%{customdata[2]:,} quotes · %{customdata[3]:.0%} of the outlet's"
                     "<extra></extra>")
-    fig.update_layout(barmode="stack", legend=dict(orientation="h", y=1.02, yanchor="bottom",
-                                                   traceorder="normal"))
     fig.update_xaxes(tickformat=".0%", range=[0, 1], gridcolor="#eee")
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, height=max(320, 120 + 26 * len(outlets)))
+    _layout(fig, title, height=max(320, 150 + 26 * len(outlets)))
+    # seven actor types wrap onto two lines on a narrow screen: under the plot, not on the title
+    fig.update_layout(barmode="stack", margin_b=90,
+                      legend=dict(orientation="h", yref="container", y=0, yanchor="bottom", x=0,
+                                  traceorder="normal"))
+    return fig
 
 
 def confusion_matrix(labels: list[str], matrix: list[list[int]],

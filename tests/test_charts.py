@@ -65,6 +65,10 @@ def test_a_narrow_chart_fits_a_third_of_a_projector_screen():
     heat_wide = charts.cue_heatmap(verbs, title=title)
     heat_narrow = charts.cue_heatmap(verbs, title=title, narrow=True)
     assert heat_wide.data[0].texttemplate and not heat_narrow.data[0].texttemplate
+    # two maps side by side share one colour scale, and every column keeps its label
+    assert (heat_narrow.data[0].zmin, heat_narrow.data[0].zmax) == (0, 1.0)
+    assert heat_wide.data[0].zmax is None
+    assert list(heat_narrow.layout.xaxis.tickvals) == ["military", "expert"]
     assert "<br>" in heat_narrow.layout.title.text
 
 
@@ -107,6 +111,7 @@ def test_page_charts_on_the_fixture(ro_con):
     v = charts.voice_by_outlet(Q.voice_by_outlet(ro_con, f))
     assert [tr.name for tr in v.data] == list(ACTOR_TYPES)
     assert {tr.marker.color for tr in v.data} == set(charts.ACTOR_COLORS.values())
+    assert (v.layout.legend.yref, v.layout.legend.y) == ("container", 0)  # clear of the title
 
 
 def test_confusion_and_calibration():

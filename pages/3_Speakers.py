@@ -47,7 +47,10 @@ widgets.chart(widgets.fig(charts.anonymity_bar, anon), "anonymous_share", "spk_a
                   f, PAGE, actor_types=(widgets.point_values(p)[0],), sources="anonymous"))
 st.caption("Share of each actor type's quotes attributed to an unnamed source "
            "(\"a senior official\", \"a diplomat\"). Click a bar to read that type's "
-           "anonymous quotes.")
+           "anonymous quotes."
+           + (f" The Sources filter keeps only {f.sources} sources, so every share here is "
+              f"{'100%' if f.sources == 'anonymous' else '0%'}; choose \"Named and anonymous\" to "
+              "compare." if f.sources else ""))
 
 st.subheader("One speaker over time")
 # (speaker, actor type) as in the chart: one name can be two people ("Dana Whitfield")

@@ -124,6 +124,9 @@ def test_the_sources_filter_keeps_only_unnamed_speakers(store_env):
     assert next(s for s in at.sidebar.selectbox if s.label == "Sources").value == "named"
     anonymous_n = [row[2] for row in chart_specs(at)[1]["data"][0]["customdata"]]
     assert anonymous_n == [0] * len(ACTOR_TYPES)
+    assert any("keeps only named sources" in c.value for c in at.caption)
+    sources = next(s for s in at.sidebar.selectbox if s.label == "Sources")
+    assert sources.proto.placeholder == "Named and anonymous"
 
 
 def test_home_says_when_quotes_were_scored_by_another_model(store_env, monkeypatch):
@@ -161,6 +164,7 @@ def test_quotes_page_opens_an_article_from_the_url(store_env, fixture_store):
     # the explanation: evidence by kind, and the words the sentence embedding leaned on
     captions = " ".join(c.value for c in at.caption)
     assert "kind of evidence" in captions and "sentence meaning" in captions
+    assert "starting point of its own" in captions  # why an answer can win against every push
     leaned = next(c.value for c in at.caption if c.value.startswith("Sentence meaning leaned"))
     assert any(f"“{w}”" in leaned for w in row["quote"].lower().split())
 

@@ -97,17 +97,22 @@ def show_reasons(row: dict[str, Any]) -> None:
         st.caption("The model found no single words that decided this quote.")
         return
     toward = f"toward **{answer}**, the model's answer," if answer else "toward its answer"
+    negated = any(term.endswith(" (negated)") for term, _ in terms)
     st.caption(f"Words in the quote that pushed the model {toward} (positive) or away from it "
-               "(negative). The speaker and actor type are never used.")
-    st.dataframe(pd.DataFrame(terms, columns=["term", "weight"]), hide_index=True,
+               "(negative). The speaker and actor type are never used."
+               + (" “(negated)”: words right after “not”, “never” or “n't”, which the model "
+                  "reads apart from the same words unnegated." if negated else ""))
+    st.dataframe(pd.DataFrame(terms, columns=["term", "weight"]).round(3), hide_index=True,
                  width="stretch")
     kinds = data.explain_by_kind(quote, issue, label=answer)
     if kinds:
+        tone = (" \"Tone\" is how positive or negative its words are (VADER); it only decides "
+                "whether the quote takes a side, not which." if "tone" in kinds else "")
         st.caption("Net push toward the answer by kind of evidence: "
                    + ", ".join(f"{kind} {value:+.2f}" for kind, value in kinds.items())
-                   + ". \"Sentence meaning\" is the quote's sentence embedding; \"tone\" how "
-                   "positive or negative its words are (VADER), which only decides whether the "
-                   "quote takes a side, not which.")
+                   + ". \"Sentence meaning\" is the quote's sentence embedding." + tone
+                   + " Each label also has a starting point of its own, not shown, so an answer "
+                   "can win with every push against it when the others start lower.")
     if kinds and "sentence meaning" in kinds:
         # words whose value would print as +0.00 say nothing
         leaned_on = [(w, v) for w, v in data.explain_embedding(quote, issue, label=answer) or []

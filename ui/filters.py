@@ -154,6 +154,7 @@ def sidebar() -> Filters:
                  placeholder="Any speaker")
     sb.selectbox("Sources", [None, *SOURCES], key=_W["sources"], on_change=_on_change,
                  format_func=lambda v: _SOURCE_LABELS.get(v, str(v)),
+                 placeholder=_SOURCE_LABELS[None],
                  help="Anonymous: speakers the article does not name (\"a senior official\", "
                       "\"a diplomat\"); they are listed as \"anonymous …\".")
     sb.text_input("Search quotes and speakers", key=_W["search"], on_change=_on_change,

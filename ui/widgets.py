@@ -275,6 +275,7 @@ def empty_state(n: int) -> bool:
     """Say so when the filters select nothing; returns True when empty."""
     if n:
         return False
-    st.info("No quotes match these filters. Widen the dates, remove an outlet or actor type, "
-            "or press **Clear filters** in the sidebar.")
+    st.info("No quotes match these filters. Loosen one of them in the sidebar (dates, outlets, "
+            "actor types, stances, speaker, sources, search, confidence) or press **Clear "
+            "filters**.")
     return True

@@ -155,8 +155,11 @@ def sidebar() -> Filters:
     sb.selectbox("Sources", [None, *SOURCES], key=_W["sources"], on_change=_on_change,
                  format_func=lambda v: _SOURCE_LABELS.get(v, str(v)),
                  placeholder=_SOURCE_LABELS[None],
-                 help="Anonymous: speakers the article does not name (\"a senior official\", "
-                      "\"a diplomat\"); they are listed as \"anonymous …\".")
+                 help="Anonymous: a source the article deliberately leaves unnamed (\"a senior "
+                      "official\", \"a diplomat\", \"sources\", \"who spoke on condition of "
+                      "anonymity\"), listed as \"anonymous …\". Groups quoted as groups "
+                      "(\"diplomats\", \"critics\", \"military officials\") count as named, as in "
+                      "the seed article's reference labels.")
     sb.text_input("Search quotes and speakers", key=_W["search"], on_change=_on_change,
                   placeholder="e.g. children, treaty")
     sb.slider("Minimum model confidence", 0.0, 1.0, step=0.05, key=_W["min_confidence"],

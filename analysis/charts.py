@@ -306,7 +306,7 @@ def speaker_timeline(df: pd.DataFrame, speaker: str) -> go.Figure:
                                         [short(e) for e in part["example"]])),
                     hovertemplate="%{x|%b %Y} · %{customdata[1]}: %{customdata[2]} quotes<br>"
                     "<i>e.g. “%{customdata[3]}”</i><extra></extra>")
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")  # opposed first, as elsewhere
     fig.update_yaxes(title="quotes", gridcolor="#eee")
     return _layout(fig, title, height=320)
 

@@ -69,10 +69,13 @@ if pick:
     widgets.chart(widgets.fig(charts.speaker_timeline, timeline, f"{who} ({who_type})"),
                   "speaker_timeline", "spk_time")
     quotes = data.query("quotes_page", replace(theirs, speaker=who), limit=20)
-    st.dataframe(widgets.readable_rows(quotes[["published", "outlet", "stance", "confidence",
-                                               "cue", "quote"]]),
+    # the quote first: on a narrow screen the last columns are off to the right
+    st.dataframe(widgets.readable_rows(quotes[["quote", "published", "outlet", "stance",
+                                               "confidence", "cue"]]),
                  hide_index=True, width="stretch", column_config={
+                     "quote": st.column_config.TextColumn("Quote", width="large"),
                      "published": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+                     "outlet": "Outlet", "stance": "Stance", "cue": "Cue",
                      "confidence": st.column_config.NumberColumn("Probability", format="%.2f")})
     if st.button(f"All quotes from {who} ({who_type}) →", key="spk_all"):
         filters.drill_down(f, PAGE, speaker=who, actor_types=(who_type,))

@@ -175,3 +175,11 @@ def test_long_speaker_names_are_cut_in_bar_labels_but_never_merged():
     assert list(fig.data[0].y) == labels
     assert [row[5] for row in fig.data[0].customdata] == names  # a click still names the speaker
     assert fig.layout.legend.orientation == "h"
+
+
+def test_speaker_timeline_lists_its_legend_in_the_usual_order():
+    df = pd.DataFrame({"period": pd.to_datetime(["2024-01-01"] * 3), "stance": list(STANCES),
+                       "n": [1, 2, 3], "example": ["a", "b", "c"]})
+    fig = charts.speaker_timeline(df, "Ada Price")
+    assert fig.layout.legend.traceorder == "normal"
+    assert sorted(fig.data, key=lambda t: t.legendrank)[0].name == "opposed"

@@ -238,9 +238,14 @@ def speaker_labels(speakers: list[str], actor_types: list[str]) -> list[str]:
     """"Name (type)" per bar, the name cut to `LABEL_CHARS` with "…"; a label that would then
     name two bars keeps its full names (one bar per label)."""
     full = [f"{s} ({a})" for s, a in zip(speakers, actor_types)]
-    cut = [f"{s[:LABEL_CHARS - 1].rstrip()}… ({a})" if len(s) > LABEL_CHARS else f"{s} ({a})"
+    cut = [f"{s[:_label_room(s) - 1].rstrip()}… ({a})" if len(s) > _label_room(s) else f"{s} ({a})"
            for s, a in zip(speakers, actor_types)]
     return cut if len(set(cut)) == len(set(full)) else full
+
+
+def _label_room(speaker: str) -> int:
+    # "anonymous " says little and comes first: it should not take a third of the room
+    return LABEL_CHARS + (len("anonymous ") if speaker.startswith("anonymous ") else 0)
 
 
 def speakers_bar(df: pd.DataFrame, title: str = "Who gets quoted most") -> go.Figure:

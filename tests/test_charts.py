@@ -166,6 +166,8 @@ def test_long_speaker_names_are_cut_in_bar_labels_but_never_merged():
     labels = charts.speaker_labels(names, ["humanitarian", "congressional", "military"])
     assert labels == ["International Committee of… (humanitarian)", "Dana Whitfield (congressional)",
                       "Dana Whitfield (military)"]
+    assert charts.speaker_labels(["anonymous Latin American diplomat"], ["international"]) == [
+        "anonymous Latin American diplomat (international)"]
     twins = ["International Committee of the Red Cross A", "International Committee of the Red Cross B"]
     assert charts.speaker_labels(twins, ["other", "other"]) == [f"{n} (other)" for n in twins]
     df = pd.DataFrame({"speaker": names, "actor_type": ["humanitarian", "congressional", "military"],

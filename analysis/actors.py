@@ -107,22 +107,24 @@ def _read_rows(path: Path, phrase_col: str) -> list[tuple[str, str, int]]:
     """(phrase, actor type, tier) rows of a CSV; comment lines (#) are skipped."""
     rows = []
     with path.open(encoding="utf-8", newline="") as fh:
-        lines = (line for line in fh if line.strip() and not line.lstrip().startswith("#"))
-        for n, row in enumerate(csv.DictReader(lines), start=2):
-            phrase = (row.get(phrase_col) or "").strip()
-            kind = (row.get("actor_type") or "").strip().lower()
-            if not phrase:
-                continue
-            if kind not in ACTOR_TYPES:
-                raise StanceError(
-                    f"{path}: row {n}: actor type {kind!r} is not one of {', '.join(ACTOR_TYPES)}"
-                )
-            if phrase.startswith("re:"):
-                try:
-                    re.compile(phrase[3:])
-                except re.error as exc:
-                    raise StanceError(f"{path}: row {n}: bad regular expression: {exc}") from exc
-            rows.append((phrase, kind, int(row.get("tier") or 1)))
+        numbered = [(n, line) for n, line in enumerate(fh, start=1)
+                    if line.strip() and not line.lstrip().startswith("#")]
+    # one entry per line, so each row keeps its line number in the file (the header's is first)
+    for (n, _), row in zip(numbered[1:], csv.DictReader(line for _, line in numbered)):
+        phrase = (row.get(phrase_col) or "").strip()
+        kind = (row.get("actor_type") or "").strip().lower()
+        if not phrase:
+            continue
+        if kind not in ACTOR_TYPES:
+            raise StanceError(
+                f"{path}: line {n}: actor type {kind!r} is not one of {', '.join(ACTOR_TYPES)}"
+            )
+        if phrase.startswith("re:"):
+            try:
+                re.compile(phrase[3:])
+            except re.error as exc:
+                raise StanceError(f"{path}: line {n}: bad regular expression: {exc}") from exc
+        rows.append((phrase, kind, int(row.get("tier") or 1)))
     return rows
 
 

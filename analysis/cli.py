@@ -253,6 +253,8 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
 
     if not args.remove and not args.actor_type:
         raise StanceError("give the actor type, or --remove to delete the entry")
+    if args.remove and args.actor_type:
+        raise StanceError("--remove takes the pattern only: it deletes the entry whatever its type")
     con = connect(args.db, create=False)  # before the entry is written: a mistyped --db changes nothing
     try:
         if args.remove:

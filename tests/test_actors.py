@@ -98,9 +98,12 @@ def test_gazetteer_wins_over_rules(tmp_path):
     assert actor_type_of("Al Roe", "Al Roe", "Al Roe, a retired general") == "other"
 
 
-def test_gazetteer_rejects_unknown_types_with_the_row(tmp_path):
-    with pytest.raises(StanceError, match="row 2: actor type 'soldier'"):
+def test_gazetteer_rejects_unknown_types_with_the_line(tmp_path):
+    # the file's own line number, comments counted: the header is line 1, the comment line 2
+    with pytest.raises(StanceError, match="line 3: actor type 'soldier'"):
         load_gazetteer(write_gazetteer(tmp_path, "Bob,soldier,\n"))
+    with pytest.raises(StanceError, match="line 4: bad regular expression"):
+        load_gazetteer(write_gazetteer(tmp_path, "Bob,other,\nre:(,other,\n"))
 
 
 def test_missing_gazetteer_is_empty(tmp_path):

@@ -185,6 +185,8 @@ def test_gazetteer_entries_are_added_and_removed_from_the_command_line(tmp_path,
     assert code == 2 and "no entry 'Fieldwatch'" in err
     code, _, err = run(capsys, "gazetteer", "Fieldwatch", "--db", db)
     assert code == 2 and "give the actor type" in err
+    code, _, err = run(capsys, "gazetteer", "Fieldwatch", "expert", "--remove", "--db", db)
+    assert code == 2 and "takes the pattern only" in err
 
 
 def test_export_to_a_folder_that_is_not_there_is_one_line(tmp_path, capsys):

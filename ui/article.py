@@ -22,9 +22,10 @@ from ui import data
 def legend() -> str:
     """A one-line HTML key for the stance colours."""
     items = "".join(f'<span style="background:{c}33;border-bottom:3px solid {c};'
-                    f'padding:0 .4em;margin-right:.8em">{s}</span>'
+                    f'padding:0 .4em">{s}</span>'
                     for s, c in STANCE_COLORS.items())
-    return f"<div>{items}</div>"
+    # wraps in a narrow column (side by side) instead of running into the next one
+    return f'<div style="display:flex;flex-wrap:wrap;gap:.3em .8em">{items}</div>'
 
 
 def show_article(row: dict[str, Any]) -> None:

@@ -55,7 +55,7 @@ if mode == "two articles":
                                           index=min(i, len(ids) - 1) if ids else None,
                                           format_func=labels.get)
             if pick:
-                article.show_article({"article_id": pick, "quote_id": None})
+                article.show_article({"article_id": pick, "quote_id": None}, compact=True)
 else:
     outlets = list(f.outlets) or opts["outlets"]
     cols = st.columns(2)

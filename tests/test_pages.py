@@ -364,3 +364,16 @@ def test_page_toggles_survive_a_visit_to_another_page(store_env):
     at.button_group(key="grain").set_value("year").run()
     at.switch_page("pages/3_Speakers.py").run()
     assert at.button_group(key="spk_grain").value == "month"
+
+
+def test_framing_sets_two_articles_side_by_side(store_env):
+    at = run_page("pages/4_Framing.py", {"frm_mode": "two articles"})
+    assert not at.exception, [e.value for e in at.exception]
+    picks = [s for s in at.selectbox if s.label in ("Article 1", "Article 2")]
+    assert len(picks) == 2 and picks[0].value != picks[1].value
+    bodies = [h.proto.body for h in at.get("html")]
+    # each article's title, escaped, in bold text rather than a heading; and its quotes marked
+    titles = [b for b in bodies if b.startswith("<p style=\"font-weight:600")]
+    assert len(titles) == 2 and all("&lt;b&gt;bold&lt;/b&gt;" in t for t in titles)
+    assert sum("<mark" in b for b in bodies) == 2
+    assert not at.subheader or all("Article" not in s.value for s in at.subheader)

@@ -7,6 +7,7 @@ text; `st.html` additionally sanitises it.
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pandas as pd
@@ -28,13 +29,20 @@ def legend() -> str:
     return f'<div style="display:flex;flex-wrap:wrap;gap:.3em .8em">{items}</div>'
 
 
-def show_article(row: dict[str, Any]) -> None:
-    """The article of `row` with all its quotes in their stance colours and speakers named."""
+def show_article(row: dict[str, Any], compact: bool = False) -> None:
+    """The article of `row` with all its quotes in their stance colours and speakers named.
+
+    `compact` (two articles side by side): the title in bold text, not a heading that takes
+    five lines of a narrow column."""
     art, quotes = data.article(str(row["article_id"]), data.version_stamp())
     if art is None:
         st.warning("This quote's article is no longer in the store.")
         return
-    st.subheader(art["title"] or "(untitled article)")
+    title = art["title"] or "(untitled article)"
+    if compact:
+        st.html(f'<p style="font-weight:600;font-size:1.1rem;margin:0">{html.escape(title)}</p>')
+    else:
+        st.subheader(title)
     meta = [art["outlet"] or "unknown outlet",
             f"{art['published']:%d %b %Y}" if pd.notna(art["published"]) else "undated",
             f"{len(quotes)} quotes"]

@@ -378,15 +378,15 @@ def _link_direct(ctx: _Ctx, spans: list[QuoteSpan]) -> list[_Found]:
     for span in spans:
         if _headline_phrase(ctx.text, span):
             continue
-        # A quote that ends its sentence belongs to the clause that introduced it, not to the
-        # next sentence's verb ("Whitfield put it bluntly: 'Too costly.' Sundquist also objected.")
-        cue = (
-            _governing_cue(ctx, span)
-            or _according_to(ctx, span)
-            or (_ends_sentence(ctx.text, span) and _before_cue(ctx, span) or None)
-            or _after_cue(ctx, span)
-            or _before_cue(ctx, span)
-        )
+        cue = _governing_cue(ctx, span) or _according_to(ctx, span)
+        if cue is None:
+            before = _before_cue(ctx, span)
+            # A quote that ends its sentence belongs to the clause that introduced it, not to the
+            # next sentence's verb ("Whitfield put it bluntly: 'Too costly.' Sundquist objected.")
+            if before is None or not _ends_sentence(ctx.text, span):
+                cue = _after_cue(ctx, span) or before
+            else:
+                cue = before
         if _title_phrase(ctx.text, span, cue):
             continue
         if cue is not None:

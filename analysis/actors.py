@@ -103,14 +103,23 @@ def compile_phrases(entries: list[tuple[str, str]]) -> PhraseTable:
     return PhraseTable(exact, folded, tuple(regexes), longest)
 
 
-def _read_rows(path: Path, phrase_col: str) -> list[tuple[str, str, int]]:
-    """(phrase, actor type, tier) rows of a CSV; comment lines (#) are skipped."""
-    rows = []
+def numbered_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
+    """(line number in the file, row) of every entry of a CSV table such as the gazetteer.
+
+    Blank lines and comment lines (#) are skipped, and the first other line is the header. One
+    entry per line, so each row keeps the number of its line in the file, comments counted.
+    """
     with path.open(encoding="utf-8", newline="") as fh:
         numbered = [(n, line) for n, line in enumerate(fh, start=1)
                     if line.strip() and not line.lstrip().startswith("#")]
-    # one entry per line, so each row keeps its line number in the file (the header's is first)
-    for (n, _), row in zip(numbered[1:], csv.DictReader(line for _, line in numbered)):
+    return [(n, row) for (n, _), row in zip(numbered[1:],
+                                            csv.DictReader(line for _, line in numbered))]
+
+
+def _read_rows(path: Path, phrase_col: str) -> list[tuple[str, str, int]]:
+    """(phrase, actor type, tier) rows of a CSV; comment lines (#) are skipped."""
+    rows = []
+    for n, row in numbered_rows(path):
         phrase = (row.get(phrase_col) or "").strip()
         kind = (row.get("actor_type") or "").strip().lower()
         if not phrase:

@@ -24,6 +24,7 @@ from analysis.actors import (
     SpeakerMention,
     compile_phrases,
     load_gazetteer,
+    numbered_rows,
     named_actor_type,
     types_across_articles,
 )
@@ -72,7 +73,7 @@ def add_gazetteer_entry(pattern: str, actor_type: str, note: str = "", path: Pat
                           f"the type {actor_type}; name something specific")
     note = " ".join(note.split())  # one line, so the file stays one entry per line
     path = path or DEFAULT_GAZETTEER
-    existing = {entry[0]: entry[1] for entry in _gazetteer_entries(path)}
+    existing = {e.pattern: e.actor_type for e in _gazetteer_entries(path)}
     if pattern in existing:
         raise StanceError(f"{pattern!r} is already in the gazetteer as {existing[pattern]}; "
                           "remove that entry first to change it")
@@ -108,16 +109,35 @@ def _matches_anything(pattern: str) -> bool:
     return any(regex.search(text) for text in _NONSENSE)
 
 
+@dataclass(frozen=True)
+class GazetteerEntry:
+    """One entry of the user's gazetteer, as the file holds it, and the line it is on."""
+
+    line: int
+    pattern: str
+    actor_type: str
+    note: str
+
+
+def _gazetteer_entries(path: Path) -> list[GazetteerEntry]:
+    if not path.exists():
+        return []
+    def field(row: dict[str, str], name: str) -> str:
+        return (row.get(name) or "").strip()
+
+    return [GazetteerEntry(n, field(row, "pattern"), field(row, "actor_type"), field(row, "note"))
+            for n, row in numbered_rows(path)]
+
+
 def gazetteer_patterns(path: Path | None = None) -> list[str]:
     """The patterns of the user's gazetteer, in file order, each once."""
-    return list(dict.fromkeys(entry[0] for entry in _gazetteer_entries(path or DEFAULT_GAZETTEER)))
+    return list(dict.fromkeys(e.pattern for e in _gazetteer_entries(path or DEFAULT_GAZETTEER)))
 
 
 def gazetteer_table(path: Path | None = None) -> list[dict[str, str]]:
     """The user's gazetteer as rows (pattern, actor type, note), as the file holds them; a "#"
     inside a pattern or note is text, not a comment."""
-    return [{"pattern": e[0], "actor_type": e[1] if len(e) > 1 else "",
-             "note": e[2] if len(e) > 2 else ""}
+    return [{"pattern": e.pattern, "actor_type": e.actor_type, "note": e.note}
             for e in _gazetteer_entries(path or DEFAULT_GAZETTEER)]
 
 
@@ -154,27 +174,6 @@ def check_gazetteer_reach(con: duckdb.DuckDBPyConnection, pattern: str) -> None:
                           "name something more specific")
 
 
-def _gazetteer_entries(path: Path) -> list[list[str]]:
-    return [entry for entry in _gazetteer_lines(path) if entry] if path.exists() else []
-
-
-def _gazetteer_lines(path: Path) -> list[list[str] | None]:
-    """Per line of the file: its CSV fields, or None for the header, comments and blank lines."""
-    out: list[list[str] | None] = []
-    header_seen = False
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            out.append(None)
-            continue
-        if not header_seen:
-            header_seen = True
-            out.append(None)
-            continue
-        fields = next(csv.reader([line]), [])
-        out.append([f.strip() for f in fields] if fields else None)
-    return out
-
-
 def remove_gazetteer_entry(pattern: str, path: Path | None = None) -> int:
     """Delete every entry of the user's gazetteer whose pattern is `pattern`; returns how many.
 
@@ -186,15 +185,14 @@ def remove_gazetteer_entry(pattern: str, path: Path | None = None) -> int:
     path = path or DEFAULT_GAZETTEER
     if not path.exists():
         raise StanceError(f"no gazetteer at {path}")
-    raw = path.read_bytes().decode("utf-8")
-    lines = raw.splitlines(keepends=True)
-    entries = _gazetteer_lines(path)
-    kept = [line for line, entry in zip(lines, entries) if not (entry and entry[0] == pattern)]
-    removed = len(lines) - len(kept)
-    if not removed:
+    gone = {e.line for e in _gazetteer_entries(path) if e.pattern == pattern}
+    if not gone:
         raise StanceError(f"no entry {pattern!r} in {path.name}")
-    path.write_bytes("".join(kept).encode("utf-8"))
-    return removed
+    with path.open(encoding="utf-8", newline="") as fh:  # line ends kept as they are
+        kept = [line for n, line in enumerate(fh, start=1) if n not in gone]
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        fh.writelines(kept)
+    return len(gone)
 
 
 def retype_stored_quotes(

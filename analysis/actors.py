@@ -183,6 +183,22 @@ def without_past_roles(text: str) -> str:
     return _PAST_ROLE.sub(" ", text)
 
 
+def _name_part(speaker: str | None, mention: str | None) -> str:
+    return " | ".join(s for s in (speaker, mention) if s)
+
+
+def gazetteer_type(
+    speaker: str | None, mention: str | None, context: str, gazetteer: Gazetteer
+) -> str | None:
+    """The type the user's gazetteer gives the speaker: read in their name and mention first,
+    then in their description; None when no entry matches."""
+    for text in (_name_part(speaker, mention), context):
+        found = gazetteer.first_match(text)
+        if found:
+            return found
+    return None
+
+
 def named_actor_type(
     speaker: str | None, mention: str | None, context: str, gazetteer: Gazetteer | None = None
 ) -> str | None:
@@ -190,12 +206,11 @@ def named_actor_type(
 
     A role they held before ("the former senator") and nothing current names "other".
     """
-    name_part = " | ".join(s for s in (speaker, mention) if s)
     if gazetteer is not None:  # a person's own rules see every word, "retired" ones included
-        for text in (name_part, context):
-            found = gazetteer.first_match(text)
-            if found:
-                return found
+        found = gazetteer_type(speaker, mention, context, gazetteer)
+        if found:
+            return found
+    name_part = _name_part(speaker, mention)
     # The name and mention first: "Senator X" needs no context; then the description. A bare
     # "Dr." (tier 3) only counts when nothing else does: "Dr. Amara Nwosu of Human Rights Watch"
     # is humanitarian, "Dr. Sami Haddad, a surgeon" other.

@@ -23,6 +23,7 @@ from analysis.actors import (
     Gazetteer,
     SpeakerMention,
     compile_phrases,
+    gazetteer_type,
     load_gazetteer,
     numbered_rows,
     named_actor_type,
@@ -150,13 +151,11 @@ def gazetteer_reach(con: duckdb.DuckDBPyConnection, pattern: str) -> tuple[int, 
     """(speakers the pattern would type, speakers in the store), counting the name, mention and
     description of each speaker as the gazetteer reads them."""
     table = compile_phrases([(pattern, "other")])
-    texts: dict[str, list[str]] = {}
-    for r in speaker_descriptions(con):
-        key = r.shown_speaker or r.speaker or ""
-        texts.setdefault(key, []).extend(
-            [" | ".join(s for s in (r.speaker, r.mention) if s), r.context or ""])
-    matched = sum(any(table.first_match(t) for t in ts) for ts in texts.values())
-    return matched, len(texts)
+    described = {(r.shown_speaker or r.speaker or "", r.speaker, r.mention, r.context or "")
+                 for r in speaker_descriptions(con)}  # quotes of one article describe alike
+    matched = {shown for shown, speaker, mention, context in described
+               if gazetteer_type(speaker, mention, context, table)}
+    return len(matched), len({shown for shown, *_ in described})
 
 
 def check_gazetteer_reach(con: duckdb.DuckDBPyConnection, pattern: str) -> None:

@@ -68,10 +68,12 @@ def _layout(fig: go.Figure, title: str, height: int | None = None) -> go.Figure:
 NARROW_TITLE_CHARS = 24
 
 
-def _narrow_title(title: str) -> str:
-    """`title` wrapped onto lines of at most `NARROW_TITLE_CHARS` characters (plotly does not
-    wrap titles; a long one runs off the chart)."""
-    return "<br>".join(textwrap.wrap(title, NARROW_TITLE_CHARS)) or title
+def _fit_narrow_title(fig: go.Figure, title: str, height: int) -> None:
+    """Wrap the title onto lines of at most `NARROW_TITLE_CHARS` characters (plotly does not
+    wrap titles; a long one runs off the chart), with room above the plot for each line."""
+    wrapped = "<br>".join(textwrap.wrap(title, NARROW_TITLE_CHARS)) or title
+    lines = wrapped.count("<br>") + 1
+    fig.update_layout(title_text=wrapped, margin_t=40 + 22 * lines, height=height + 22 * lines)
 
 
 def image_config(name: str, fmt: str = "png") -> dict[str, Any]:
@@ -181,11 +183,9 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
     if facet:  # room for the first row of panel titles under the title line
         fig.update_layout(margin_t=80)
     if narrow:
-        title_lines = _narrow_title(title).count("<br>") + 1
+        _fit_narrow_title(fig, title, height + 30)  # 30: the legend under the plot
         fig.update_layout(
-            title_text=_narrow_title(title), margin_t=40 + 22 * title_lines, margin_b=70,
-            margin_r=24,  # room for the last tick label, "100%"
-            height=height + 22 * title_lines + 30,
+            margin_b=70, margin_r=24,  # room for the last tick label, "100%"
             legend=dict(yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
             xaxis_title=dict(text="← opposed · supportive →" if not facet else None,
                              font_size=11))
@@ -265,11 +265,11 @@ def speakers_bar(df: pd.DataFrame, title: str = "Who gets quoted most") -> go.Fi
                     hovertemplate="<b>%{customdata[5]}</b> (%{customdata[0]}) · "
                     "%{customdata[1]}<br>%{customdata[2]:,} quotes · %{customdata[3]:.0%} of "
                     "theirs<br><i>e.g. “%{customdata[4]}”</i><extra></extra>")
-    # plotly lists stacked traces in reverse by default; keep the fixed order
     fig.update_yaxes(autorange="reversed", title="")
     fig.update_xaxes(title="quotes", gridcolor="#eee")
     _layout(fig, title, height=max(300, 90 + 24 * len(data)))
-    # the legend on the title's line, not beside the bars: on a narrow screen it took their width
+    # the legend on the title's line, not beside the bars: on a narrow screen it took their width;
+    # plotly lists stacked traces in reverse by default, "normal" keeps the fixed order
     fig.update_layout(barmode="stack", legend=dict(orientation="h", yref="container", y=0.995,
                                                    yanchor="top", x=1, xanchor="right",
                                                    traceorder="normal"))
@@ -341,13 +341,11 @@ def cue_heatmap(df: pd.DataFrame, by: str = "actor_type",
                                          **({"thickness": 8, "nticks": 3} if narrow else {}))))
     fig.update_yaxes(autorange="reversed")
     height = max(320, 80 + 26 * len(shares))
-    if not narrow:
-        return _layout(fig, title, height=height)
-    lines = _narrow_title(title).count("<br>") + 1
-    _layout(fig, _narrow_title(title), height=height + 22 * lines)
-    fig.update_layout(margin_t=40 + 22 * lines)
-    # plotly skips some labels when tight; small upright-on-their-side ones fit a 9 px column
-    fig.update_xaxes(tickmode="array", tickvals=cols, tickangle=-90, tickfont_size=9)
+    _layout(fig, title, height=height)
+    if narrow:
+        _fit_narrow_title(fig, title, height)
+        # plotly skips some labels when tight; small upright-on-their-side ones fit a 9 px column
+        fig.update_xaxes(tickmode="array", tickvals=cols, tickangle=-90, tickfont_size=9)
     return fig
 
 

@@ -70,6 +70,25 @@ def test_a_link_from_another_store_says_what_it_cannot_apply(store_env, page):
     assert "outlets" not in at.query_params and "issue" not in at.query_params
 
 
+def test_a_hand_edited_link_says_which_values_are_not_valid_and_keeps_the_rest(store_env):
+    everything = run_page("dashboard.py").metric[0].value
+    military = run_page("dashboard.py", {"actor_types": "military"}).metric[0].value
+    at = app_page("dashboard.py")
+    at.query_params["sources"] = "foo"
+    at.query_params["actor_types"] = ["military", "generals"]
+    at.query_params["date_from"] = "2024-13-01"
+    at.query_params["min_confidence"] = "high"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    (warning,) = [w.value for w in at.sidebar.warning]
+    assert warning == ("Not a valid filter value, so not applied: date_from “2024-13-01”, "
+                       "actor_types “generals”, min_confidence “high”, sources “foo”.")
+    assert at.metric[0].value == military != everything  # the valid actor type still applies
+    assert next(s for s in at.sidebar.selectbox if s.label == "Sources").value is None
+    assert "sources" not in at.query_params and "min_confidence" not in at.query_params
+    assert at.query_params["actor_types"] in ("military", ["military"])
+
+
 @pytest.mark.parametrize("query", [{"date_from": "2000-01-01"}, {"date_to": "2099-12-31"},
                                    {"date_from": "2000-01-01", "date_to": "2099-12-31"}])
 def test_dates_beyond_the_stores_range_are_its_first_and_last_day(store_env, query):

@@ -51,7 +51,27 @@ def test_bad_query_params_are_dropped_not_fatal():
     f = Filters.from_query_params({"date_from": ["not-a-date"], "actor_types": ["military", "x"],
                                    "stances": ["bogus"], "min_confidence": ["7"], "zzz": ["1"],
                                    "sources": ["hidden"]})
-    assert f == Filters(actor_types=("military",), min_confidence=1.0)
+    assert f == Filters(actor_types=("military",))
+
+
+def test_bad_query_params_are_named_and_the_good_ones_kept():
+    f, invalid = Filters.parse_query_params({
+        "date_from": ["not-a-date"], "date_to": ["2024-02-30"], "actor_types": ["military", "x"],
+        "stances": ["bogus", "opposed"], "min_confidence": ["nan"], "sources": ["foo"],
+        "outlets": ["Anywhere"], "zzz": ["1"]})
+    assert f == Filters(actor_types=("military",), stances=("opposed",), outlets=("Anywhere",))
+    # in the order of Filters' fields; outlets are checked against the store, not here
+    assert invalid == ["date_from “not-a-date”", "date_to “2024-02-30”", "actor_types “x”",
+                       "stances “bogus”", "min_confidence “nan”", "sources “foo”"]
+
+
+@pytest.mark.parametrize("value, applied, named", [
+    ("0.5", 0.5, False), ("1", 1.0, False), ("0", 0.0, False),
+    ("7", 0.0, True), ("-0.1", 0.0, True), ("inf", 0.0, True), ("high", 0.0, True)])
+def test_min_confidence_outside_zero_to_one_is_named_not_clamped(value, applied, named):
+    f, invalid = Filters.parse_query_params({"min_confidence": [value]})
+    assert f.min_confidence == applied
+    assert invalid == ([f"min_confidence “{value}”"] if named else [])
 
 
 def test_slug_is_file_name_safe():

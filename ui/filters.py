@@ -20,6 +20,7 @@ from ui import data
 
 STATE_KEY = "filters"
 BACK_KEY = "drill_back"
+INVALID_KEY = "filters_invalid"  # URL values that are not valid filters, named once in the sidebar
 FILTER_PARAMS = {"issue", "date_from", "date_to", "outlets", "actor_types", "stances",
                  "speaker", "sources", "search", "min_confidence"}
 _W = {name: f"flt_{name}" for name in FILTER_PARAMS}  # widget keys
@@ -29,7 +30,9 @@ def current() -> Filters:
     """The filters of this session (from the URL on the first run)."""
     if STATE_KEY not in st.session_state:
         params = {k: st.query_params.get_all(k) for k in st.query_params}
-        st.session_state[STATE_KEY] = Filters.from_query_params(params)
+        f, invalid = Filters.parse_query_params(params)
+        st.session_state[STATE_KEY] = f
+        st.session_state[INVALID_KEY] = invalid
     return st.session_state[STATE_KEY]
 
 
@@ -127,6 +130,10 @@ def sidebar() -> Filters:
     f, dropped = fit_to_options(current(), opts)
     if f != current():
         set_filters(f)
+    # a hand-edited link (?sources=foo) would otherwise show every quote without a word
+    invalid = st.session_state.pop(INVALID_KEY, [])
+    if invalid:
+        st.sidebar.warning(f"Not a valid filter value, so not applied: {', '.join(invalid)}.")
     if dropped:
         st.sidebar.warning(f"Not in this store, so not applied: {', '.join(dropped)}.")
     _seed(f)

@@ -84,28 +84,45 @@ class Filters:
     @classmethod
     def from_query_params(cls, params: dict[str, Any]) -> Filters:
         """Parse URL parameters; unknown keys and malformed values are ignored, not fatal."""
+        return cls.parse_query_params(params)[0]
+
+    @classmethod
+    def parse_query_params(cls, params: dict[str, Any]) -> tuple[Filters, list[str]]:
+        """Parse URL parameters into filters, and name each value that is not a valid one
+        (e.g. `sources “foo”`), so that a caller can say what was not applied instead of
+        showing a slice the link did not ask for. Unknown keys are not named: pages keep
+        parameters of their own in the same URL."""
         kw: dict[str, Any] = {}
+        invalid: list[str] = []
         for f in fields(cls):
             raw = params.get(f.name)
             if raw in (None, "", []):
                 continue
             values = list(raw) if isinstance(raw, (list, tuple)) else [raw]
-            try:
-                if f.name in ("outlets", "actor_types", "stances"):
-                    kw[f.name] = tuple(str(v) for v in values if str(v))
-                elif f.name in ("date_from", "date_to"):
-                    kw[f.name] = date.fromisoformat(str(values[0]))
-                elif f.name == "min_confidence":
-                    kw[f.name] = min(1.0, max(0.0, float(values[0])))
-                else:
-                    kw[f.name] = str(values[0])
-            except ValueError:
+            if f.name in ("outlets", "actor_types", "stances"):
+                allowed = {"actor_types": ACTOR_TYPES, "stances": STANCES}.get(f.name)
+                kept = [str(v) for v in values if str(v)]
+                invalid += [f"{f.name} “{v}”" for v in kept if allowed and v not in allowed]
+                kw[f.name] = tuple(v for v in kept if not allowed or v in allowed)
                 continue
-        if kw.get("sources") not in SOURCES:
-            kw.pop("sources", None)
-        kw["actor_types"] = tuple(a for a in kw.get("actor_types", ()) if a in ACTOR_TYPES)
-        kw["stances"] = tuple(s for s in kw.get("stances", ()) if s in STANCES)
-        return cls(**kw)
+            value = str(values[0])
+            try:
+                if f.name in ("date_from", "date_to"):
+                    kw[f.name] = date.fromisoformat(value)
+                elif f.name == "min_confidence":
+                    # a probability; 7 or 70 (a percentage?) is not clamped to 1.0, which would
+                    # keep only corrected quotes, and float() also accepts "nan" and "inf"
+                    confidence = float(value)
+                    if not 0.0 <= confidence <= 1.0:
+                        raise ValueError(value)
+                    kw[f.name] = confidence
+                elif f.name == "sources" and value not in SOURCES:
+                    raise ValueError(value)
+                else:
+                    kw[f.name] = value
+            except ValueError:
+                invalid.append(f"{f.name} “{value}”")
+        return cls(**kw), invalid
 
     def describe(self) -> dict[str, Any]:
         """The non-default filters as JSON-ready values (for export metadata)."""

@@ -107,7 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", default=None, help="store file (default: $STANCE_DB or "
                         "data/stance.duckdb)")
     args = parser.parse_args(argv)
-    f = Filters.from_query_params(parse_qs("" if args.query == "all" else args.query))
+    f, invalid = Filters.parse_query_params(parse_qs("" if args.query == "all" else args.query))
+    if invalid:
+        # a file of the whole store under a name that looks filtered would mislead, so refuse
+        parser.error(f"not a valid filter value: {', '.join(invalid)}")
     con = connect(args.db, read_only=True)
     try:
         writer = write_parquet if args.out.endswith(".parquet") else write_csv

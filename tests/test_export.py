@@ -97,3 +97,13 @@ def test_command_line_export_reproduces_the_slice(fixture_store, tmp_path, ro_co
                    str(fixture_store[0])]) == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert len(rows) == Q.count_quotes(ro_con, f) > 0
+
+
+def test_command_line_export_refuses_a_filter_value_it_cannot_apply(fixture_store, tmp_path,
+                                                                     capsys):
+    out = tmp_path / "out.csv"
+    with pytest.raises(SystemExit) as exit_:
+        E.main(["actor_types=military&sources=foo", str(out), "--db", str(fixture_store[0])])
+    assert exit_.value.code == 2
+    assert "not a valid filter value: sources “foo”" in capsys.readouterr().err
+    assert not out.exists()

@@ -21,13 +21,12 @@ first, last = summary["first"], summary["last"]
 if summary["quotes"] and pd.notna(first):  # undated articles give no range
     st.caption(f"Quotes from {first:%d %b %Y} to {last:%d %b %Y}"
                + (f" on “{f.issue}”" if f.issue else " on every issue in the store") + ".")
-cols = st.columns(5)
-cols[0].metric("Quotes", f"{int(summary['quotes']):,}")
-cols[1].metric("Articles", f"{int(summary['articles']):,}")
-cols[2].metric("Speakers", f"{int(summary['speakers']):,}")
-cols[3].metric("Outlets", f"{int(summary['outlets']):,}")
-share = summary["anonymous_share"]
-cols[4].metric("Anonymous sources", "–" if pd.isna(share) else f"{share:.0%}")  # no quotes: no share
+share = summary["anonymous_share"]  # NaN when no quote matches: shown as "–"
+widgets.metrics([("Quotes", f"{int(summary['quotes']):,}"),
+                 ("Articles", f"{int(summary['articles']):,}"),
+                 ("Speakers", f"{int(summary['speakers']):,}"),
+                 ("Outlets", f"{int(summary['outlets']):,}"),
+                 ("Anonymous sources", "–" if pd.isna(share) else f"{share:.0%}")])
 
 widgets.empty_state(int(summary["quotes"]))
 widgets.outdated_store_note(int(summary["quotes"]))

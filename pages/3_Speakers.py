@@ -20,10 +20,9 @@ if widgets.empty_state(int(summary["quotes"])):
     widgets.export_buttons(f, "speakers")
     st.stop()
 
-c1, c2, c3 = st.columns(3)
-c1.metric("Distinct speakers", f"{int(summary['speakers']):,}")
-c2.metric("Quotes per speaker", f"{summary['quotes'] / max(1, summary['speakers']):.1f}")
-c3.metric("Quotes from anonymous sources", f"{summary['anonymous_share']:.0%}")
+widgets.metrics([("Distinct speakers", f"{int(summary['speakers']):,}"),
+                 ("Quotes per speaker", f"{summary['quotes'] / max(1, summary['speakers']):.1f}"),
+                 ("Quotes from anonymous sources", f"{summary['anonymous_share']:.0%}")])
 
 top_n = st.slider("Speakers shown", 10, 60, 25, step=5, key="spk_top")
 speakers = data.query("top_speakers", f, limit=top_n)

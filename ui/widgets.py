@@ -195,26 +195,40 @@ def export_buttons(f: Filters, key: str, what: str = "the quotes behind this pag
     the limit keep storage order, so a million rows stream without being sorted first.
     """
     n = data.query("count_quotes", f)
-    c1, c2, c3 = st.columns([3, 2, 5], vertical_alignment="center")
+    # Each button as wide as its label, the second under the first when the column is too
+    # narrow for both: in fixed columns, at 900 px (a projector) both labels were cut to
+    # "Downloa…". The note goes below, where it has the page's width.
+    row = st.container(horizontal=True, vertical_alignment="center")
     too_big = n > UI_CSV_MAX_ROWS
     csv_fmt = "csv.gz" if too_big else "csv"
     sort = None if too_big else sort
-    c1.download_button(f"Download CSV{' (gzip)' if too_big else ''} ({counted(n, 'row')})",
-                       data=lambda: _export_file(f, csv_fmt, sort),
-                       file_name=export_filename(f, csv_fmt),
-                       mime="application/gzip" if too_big else "text/csv",
-                       key=f"{key}_csv", on_click="ignore", disabled=n == 0, icon="⬇️")
-    c2.download_button("Download Parquet", data=lambda: _export_file(f, "parquet", sort),
-                       file_name=export_filename(f, "parquet"),
-                       mime="application/vnd.apache.parquet", key=f"{key}_parquet",
-                       on_click="ignore", disabled=n == 0)
-    c3.caption(f"Exports {what}{f', sorted by {sort}' if sort else ''}: every filter applies, "
+    row.download_button(f"Download CSV{' (gzip)' if too_big else ''} ({counted(n, 'row')})",
+                        data=lambda: _export_file(f, csv_fmt, sort),
+                        file_name=export_filename(f, csv_fmt),
+                        mime="application/gzip" if too_big else "text/csv",
+                        key=f"{key}_csv", on_click="ignore", disabled=n == 0, icon="⬇️")
+    row.download_button("Download Parquet", data=lambda: _export_file(f, "parquet", sort),
+                        file_name=export_filename(f, "parquet"),
+                        mime="application/vnd.apache.parquet", key=f"{key}_parquet",
+                        on_click="ignore", disabled=n == 0)
+    st.caption(f"Exports {what}{f', sorted by {sort}' if sort else ''}: every filter applies, "
                "people's corrections included; cells that a spreadsheet would run as formulas "
                "are prefixed with '.")
     if too_big:
         st.caption(f"{n:,} rows: the CSV comes gzip-compressed (open it after unpacking), or "
                    "write it uncompressed from a terminal:")
         st.code(command(f, export_filename(f, "csv")), language="bash")
+
+
+def metrics(items: Sequence[tuple[str, str]]) -> None:
+    """A row of (label, value) metrics, spread over the page's width.
+
+    Each is as wide as its label and value, and the row wraps when the column is too narrow for
+    all of them: in equal columns, at 900 px (a projector) long labels were cut ("Anonymo…").
+    """
+    row = st.container(horizontal=True, horizontal_alignment="distribute")
+    for label, value in items:
+        row.metric(label, value, width="content")
 
 
 def mixed_issues_note(f: Filters, issues: int) -> None:

@@ -170,3 +170,25 @@ def test_one_back_leaves_a_page_opened_with_its_default_toggles(page, app_url):
     page.go_back()  # writing the default toggles into the URL used to add steps to go back through
     page.get_by_role("heading", level=1).filter(has_text="The stance model").wait_for()
     assert href(page).split("?")[0].endswith("/Model")
+
+
+CUT_LABELS_JS = """() => [...document.querySelectorAll(
+    '[data-testid="stDownloadButton"] button *, [data-testid="stMetricLabel"] *')]
+  .filter(el => getComputedStyle(el).textOverflow === 'ellipsis'
+                && el.scrollWidth > el.clientWidth + 1)
+  .map(el => el.innerText.trim())"""
+
+
+@pytest.mark.parametrize("width", [900, 1400])  # a projector, and a laptop
+def test_export_buttons_and_metrics_are_not_cut_short(browser, app_url, screenshots, width):
+    context = browser.new_context(viewport={"width": width, "height": 1400})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        for name, path, heading in PAGES[:5]:  # the pages with exports
+            open_page(page, app_url + path, heading)
+            assert page.get_by_test_id("stDownloadButton").count(), name
+            assert page.evaluate(CUT_LABELS_JS) == [], name  # e.g. "Downloa…", "Anonymo…"
+            page.screenshot(path=str(screenshots / f"{name}_{width}.png"))
+    finally:
+        context.close()

@@ -3,8 +3,9 @@
 In: predictions and gold records in the extraction-contract shape (DESIGN.md: `doc_id`, `pieces` or
 `start`/`end`, `kind`, `speaker`, `actor_type`, ...), e.g. `../shared/seeds/*.gold.jsonl`.
 Out: `evaluate_extraction(predicted, gold)` -> a dict of metrics (quote precision/recall/F1 by span
-overlap, speaker and actor-type accuracy on matched quotes; for direct quotes and for all) plus the
-misses and false positives; `main(argv)` runs extraction over text files and prints that report.
+overlap, speaker, actor-type and anonymity accuracy on matched quotes; for direct quotes and for
+all) plus the misses and false positives; `main(argv)` runs extraction over text files and prints
+that report.
 
 Matching: a prediction matches a gold quote of the same document when their character overlap is at
 least half of the shorter one, one-to-one, largest overlaps first. Quotes are compared piece by piece,
@@ -80,10 +81,11 @@ def _norm(name: object) -> str:
 
 def _score(predicted: list[dict], gold: list[dict]) -> dict:
     """Metrics for one selection of records, matched per document."""
-    n_match = speaker_ok = actor_ok = 0
+    n_match = speaker_ok = actor_ok = anon_compared = anon_ok = 0
     misses: list[dict] = []
     false_pos: list[dict] = []
     wrong: list[dict] = []
+    wrong_anon: list[dict] = []
     docs = sorted({r["doc_id"] for r in predicted} | {r["doc_id"] for r in gold})
     for doc in docs:
         pred = [r for r in predicted if r["doc_id"] == doc]
@@ -97,6 +99,13 @@ def _score(predicted: list[dict], gold: list[dict]) -> dict:
             actor_ok += p.get("actor_type") == g.get("actor_type")
             if not ok or p.get("actor_type") != g.get("actor_type"):
                 wrong.append({"gold": g, "predicted": p})
+            # the Sources filter rests on this flag; a gold file may not record it
+            if "anonymous" in g and "anonymous" in p:
+                anon_compared += 1
+                if bool(p["anonymous"]) == bool(g["anonymous"]):
+                    anon_ok += 1
+                else:
+                    wrong_anon.append({"gold": g, "predicted": p})
         matched_p = {i for i, _ in pairs}
         matched_g = {j for _, j in pairs}
         misses += [g for j, g in enumerate(gold_doc) if j not in matched_g]
@@ -108,9 +117,13 @@ def _score(predicted: list[dict], gold: list[dict]) -> dict:
         n_matched=n_match,
         speaker_accuracy=round(speaker_ok / n_match, 4) if n_match else 0.0,
         actor_type_accuracy=round(actor_ok / n_match, 4) if n_match else 0.0,
+        anonymous_compared=anon_compared,
+        anonymous_agree=anon_ok,
+        anonymous_accuracy=round(anon_ok / anon_compared, 4) if anon_compared else 0.0,
         misses=misses,
         false_positives=false_pos,
         wrong_speaker_or_actor=wrong,
+        wrong_anonymous=wrong_anon,
     )
     return out
 
@@ -123,7 +136,9 @@ def evaluate_extraction(predicted: list[dict], gold: list[dict]) -> dict:
         gold: records in the seed gold format.
     Returns:
         For "direct" (direct quotes only, on both sides) and "all": precision, recall, f1, counts,
-        speaker_accuracy and actor_type_accuracy over matched quotes, misses, false_positives.
+        speaker_accuracy and actor_type_accuracy over matched quotes, anonymous_agree of
+        anonymous_compared (matched quotes whose gold records `anonymous`) and their
+        anonymous_accuracy, misses, false_positives, wrong_speaker_or_actor, wrong_anonymous.
     """
     pred = _explode(predicted)
     gold_x = _explode(gold)
@@ -160,6 +175,12 @@ def _extract(paths: list[Path]) -> list[dict]:
     return [q.to_json() for q in typed_across_articles(quotes, gazetteer)]
 
 
+def _source(rec: dict) -> str:
+    """"two defense officials familiar with it (anonymous)": the mention and its flag."""
+    who = rec.get("speaker_mention") or rec.get("speaker")
+    return f"{who} ({'anonymous' if rec.get('anonymous') else 'named'})"
+
+
 def format_report(result: dict, text_by_doc: dict[str, str] | None = None) -> str:
     """Human-readable metrics, then the misses and false positives."""
     lines = []
@@ -168,7 +189,9 @@ def format_report(result: dict, text_by_doc: dict[str, str] | None = None) -> st
         lines.append(
             f"{part:6s} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  "
             f"speaker acc {m['speaker_accuracy']:.3f}  actor acc {m['actor_type_accuracy']:.3f}  "
-            f"(matched {m['n_matched']} of {m['n_gold']} gold, {m['n_predicted']} predicted)"
+            + (f"anonymous agree {m['anonymous_agree']} of {m['anonymous_compared']}  "
+               if m["anonymous_compared"] else "")
+            + f"(matched {m['n_matched']} of {m['n_gold']} gold, {m['n_predicted']} predicted)"
         )
     m = result["all"]
     for title, recs in (("MISSED", m["misses"]), ("FALSE POSITIVE", m["false_positives"])):
@@ -180,6 +203,10 @@ def format_report(result: dict, text_by_doc: dict[str, str] | None = None) -> st
             f"WRONG: {g.get('quote', '')[:60]!r}: gold {g.get('speaker')}/{g.get('actor_type')}, "
             f"predicted {p.get('speaker')}/{p.get('actor_type')}"
         )
+    for pair in m["wrong_anonymous"]:
+        g, p = pair["gold"], pair["predicted"]
+        lines.append(f"ANONYMITY: {g.get('quote', '')[:60]!r}: gold {_source(g)}, "
+                     f"predicted {_source(p)}")
     return "\n".join(lines)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.extraction_eval import evaluate_extraction, match, prf
+from analysis.extraction_eval import evaluate_extraction, format_report, match, prf
 
 
 @pytest.mark.parametrize(
@@ -64,3 +64,19 @@ def test_evaluate_direct_and_all() -> None:
 def test_documents_are_matched_separately() -> None:
     result = evaluate_extraction([_rec(0, 10, doc="a")], [_rec(0, 10, doc="b")])
     assert result["all"]["n_matched"] == 0
+
+
+def test_anonymity_is_compared_on_matched_quotes_that_record_it() -> None:
+    gold = [{**_rec(0, 10), "anonymous": True, "speaker_mention": "two officials familiar with it"},
+            {**_rec(20, 30), "anonymous": False},
+            _rec(40, 50)]  # a gold file may not record anonymity
+    pred = [{**_rec(0, 10), "anonymous": False}, {**_rec(20, 30), "anonymous": False},
+            {**_rec(40, 50), "anonymous": True}]
+    a = evaluate_extraction(pred, gold)["all"]
+    assert (a["anonymous_agree"], a["anonymous_compared"]) == (1, 2)
+    assert a["anonymous_accuracy"] == 0.5
+    assert [w["gold"]["start"] for w in a["wrong_anonymous"]] == [0]
+    report = format_report({"direct": a, "all": a})
+    assert "anonymous agree 1 of 2" in report
+    assert ("ANONYMITY: '': gold two officials familiar with it (anonymous), "
+            "predicted Ann Lee (named)") in report

@@ -160,6 +160,40 @@ def test_anonymous_sources(nlp, text: str, speaker: str, mention: str, context: 
 
 
 @pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # "familiar with" anything after a head of unnamed sources: the formula says why they are
+        # not named, whatever the object ("it", not only "the matter")
+        ("The review, according to two defense officials familiar with it, would let commanders "
+         "approve strikes.", "anonymous defense officials"),
+        ("People familiar with the plan said the mines would stay in storage.",
+         "anonymous people"),
+        ("Diplomats who are familiar with the talks said a deal was close.",
+         "anonymous diplomats"),
+    ],
+)
+def test_unnamed_sources_familiar_with_anything_are_anonymous(nlp, text: str,
+                                                                speaker: str) -> None:
+    (att,) = find_attributions(nlp(text))
+    assert (att.speaker, att.anonymous) == (speaker, True)
+
+
+@pytest.mark.parametrize(
+    "text, speaker",
+    [
+        # groups quoted as groups stay named (the Sources help text, the seed gold)
+        ("Diplomats said a deal was close.", "diplomats"),
+        ("Military officials said the mines were needed.", "Military officials"),
+        # familiar with a place is expertise, and "critics" is not a word for unnamed sources
+        ("Critics familiar with the region said the mines would kill children.", "critics"),
+    ],
+)
+def test_groups_quoted_as_groups_stay_named(nlp, text: str, speaker: str) -> None:
+    (att,) = find_attributions(nlp(text))
+    assert (att.speaker, att.anonymous) == (speaker, False)
+
+
+@pytest.mark.parametrize(
     "text, speaker, mention",
     [
         (

@@ -163,8 +163,9 @@ def sidebar() -> Filters:
                  format_func=lambda v: _SOURCE_LABELS.get(v, str(v)),
                  placeholder=_SOURCE_LABELS[None],
                  help="Anonymous: a source the article deliberately leaves unnamed (\"a senior "
-                      "official\", \"a diplomat\", \"sources\", \"who spoke on condition of "
-                      "anonymity\"), listed as \"anonymous …\". Groups quoted as groups "
+                      "official\", \"a diplomat\", \"sources\", \"officials familiar with the "
+                      "talks\", \"who spoke on condition of anonymity\"), listed as "
+                      "\"anonymous …\". Groups quoted as groups "
                       "(\"diplomats\", \"critics\", \"military officials\") count as named, as in "
                       "the seed article's reference labels.")
     sb.text_input("Search quotes and speakers", key=_W["search"], on_change=_on_change,

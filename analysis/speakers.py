@@ -11,7 +11,8 @@ pronoun's sentence and the two before, else in the two reporter's sentences befo
 paragraph (quoted sentences between do not count); a role beside a name is that person ("Lina
 Saar, an adviser"), and "the official" or "the general" the one introduced before; a document
 ("the memo") to its author ("Hegseth's memo"); anonymous sources ("a senior official") to
-"anonymous <descriptor>"; capitals and countries as metonyms to "Government of <country>"; a
+"anonymous <descriptor>"; an unnamed spokesperson to the body they speak for on the record
+("a spokesperson for the alliance" after "NATO declined ..."; "a Pentagon spokesperson"); capitals and countries as metonyms to "Government of <country>"; a
 person to the longest form of their name in the article ("McCain" -> "John McCain"), even one
 the tagger left untagged or called an organisation ("Representative Nolan Fairbanks"); any other
 phrase without its article or sentence-start capital ("Diplomats said" -> "diplomats").
@@ -256,6 +257,8 @@ def _familiar_with(head: Token) -> bool:
     return False
 
 
+# A body's voice on the record: the body speaks (`SpeakerResolver._spoken_for`).
+_SPOKESPEOPLE = frozenset({"spokesperson", "spokesman", "spokeswoman"})
 # Offices named by a noun after "the" that stand for the person holding them ("the minister").
 _OFFICE_NOUNS = frozenset({"minister", "secretary", "president", "chairman", "chairwoman",
                            "commander", "envoy", "chancellor", "premier"})
@@ -492,6 +495,12 @@ class SpeakerResolver:
             if earlier is not None:
                 anonymous = earlier.anonymous or self._is_anonymous(span, head, desc)
                 return Speaker(earlier.speaker, span.text, anonymous, earlier.context)
+        # after the earlier mention: "the spokesman" is first the one introduced before
+        if low in _SPOKESPEOPLE and depth < 2 and not any(
+                p in desc.lower() for p in anonymous_phrases()):
+            body = self._spoken_for(head, depth)
+            if body is not None:
+                return Speaker(body.speaker, span.text, body.anonymous, body.context)
         if self._is_anonymous(span, head, desc):
             # "two defense officials familiar with it": "anonymous defense officials", as the
             # gold names them; a count is not part of who they are
@@ -559,6 +568,51 @@ class SpeakerResolver:
                         if (objs and objs[0].lower_ not in document_nouns()
                                 and not {t.lower_ for t in objs[0].subtree} & _PUBLISHERS):
                             return self.resolve_head(_named_in(objs[0]), depth + 1)
+        return None
+
+    def _spoken_for(self, head: Token, depth: int) -> Speaker | None:
+        """The body an unnamed spokesperson speaks for, or None when none is in sight.
+
+        A spokesperson is the body's voice on the record, not a source shielded by the reporter:
+        "a spokesperson for the alliance" after "NATO declined ..." is NATO, typed as NATO is,
+        and so is "a Pentagon spokesperson"; "A government spokesperson" after "Berlin has
+        insisted ..." is the Government of Germany; a bare "a spokesperson" after "The White
+        House defended the change." is the White House. A person's spokesperson ("for the
+        governor", "for Hillary Clinton") does not speak as that person.
+        """
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("for", "of")):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                if obj.ent_type_ == "PERSON" or obj.lower_ in PERSONAL_TITLES | _OFFICE_NOUNS:
+                    return None  # a person's spokesperson does not speak as that person
+                if obj.pos_ == "PROPN" or obj.ent_type_ in ("ORG", "GPE"):
+                    return self.resolve_head(obj, depth + 1)
+                return self._body_before(head, "ORG", depth)  # "for the agency"
+        if any(c.dep_ in ("amod", "nmod", "poss") for c in head.children):
+            # "a Russian defence ministry spokeswoman", "China's foreign ministry spokesman":
+            # the speaker must not become "defence ministry", whichever country's it is
+            return None
+        compounds = [c for c in head.children if c.dep_ == "compound"]
+        for c in compounds:
+            if c.pos_ == "PROPN" and c.text[:1].isupper() and c.ent_type_ != "PERSON":
+                return self.resolve_head(c, depth + 1)  # "a Pentagon spokesperson"
+        if [c.lower_ for c in compounds] == ["government"] and not list(compounds[0].children):
+            return self._body_before(head, "GPE", depth)  # not "a Chinese government spokesman"
+        return None if compounds else self._body_before(head, "ORG", depth)
+
+    def _body_before(self, head: Token, label: str, depth: int) -> Speaker | None:
+        """The nearest organisation (label "ORG") or capital or country with a government
+        ("GPE") named outside quotes in the head's paragraph, in its sentence or the two
+        reporter's sentences before."""
+        start = _sentence_start(head, 2, self.inside)
+        for ent in reversed(self.doc.ents):
+            if ent.start >= head.i or ent.label_ != label or self.inside[ent.root.i] >= 0:
+                continue
+            if ent.start < start or "\n" in self.doc.text[ent.end_char:head.idx]:
+                return None
+            plain = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
+            if label == "GPE" and plain.lower() not in governments():
+                continue
+            return self.resolve_head(ent.root, depth + 1)
         return None
 
     def _earlier_mention(self, head: Token, depth: int) -> Speaker | None:

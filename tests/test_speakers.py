@@ -649,3 +649,34 @@ def test_a_dash_parsed_as_a_subject_is_not_the_speaker(nlp) -> None:
     doc = Doc(nlp.vocab, words=words, pos=["ADJ", "PUNCT", "PROPN", "VERB", "PUNCT"],
               heads=[1, 3, 3, 3, 3], deps=["amod", "nsubj", "nsubj", "ROOT", "punct"])
     assert speaker_head(doc[3]).text == "Trump"
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("NATO declined to take a position. “Decisions on weapons are national decisions,” a "
+     "spokesperson for the alliance said.", "NATO"),
+    ("A Pentagon spokesperson said the rounds had a dud rate below three percent.", "Pentagon"),
+    ("The White House defended the change. In a statement, a spokesperson said the "
+     "administration would not tie the hands of commanders.", "White House"),
+    ("Berlin has insisted that compulsion is a last resort. A government spokesperson said the "
+     "aim remained to fill the ranks with volunteers.", "Government of Germany"),
+    ("‘We take no position on munitions,’ said a spokesperson for the Veterans of Foreign Wars.",
+     "Veterans of Foreign Wars"),
+])
+def test_an_unnamed_spokesperson_speaks_for_the_body(nlp, text: str, speaker: str) -> None:
+    """A spokesperson is a body's voice on the record, not a source the reporter shields: the
+    quote is the body's, named, and typed as the body is."""
+    att = find_attributions(nlp(text))[-1]
+    assert (att.speaker, att.anonymous) == (speaker, False)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # which country's ministry would be lost in "defence ministry"
+    ("A Russian defence ministry spokeswoman said the country could deploy weapons anywhere.",
+     "anonymous Russian defence ministry spokeswoman"),
+    # a person's spokesperson does not speak as that person
+    ("A spokeswoman for Senator Dana Whitfield said the senator would vote against the bill.",
+     "anonymous spokeswoman"),
+])
+def test_a_spokesperson_for_no_named_body_stays_unnamed(nlp, text: str, speaker: str) -> None:
+    att = find_attributions(nlp(text))[-1]
+    assert (att.speaker, att.anonymous) == (speaker, True)

@@ -165,7 +165,9 @@ def sidebar() -> Filters:
                  help="Anonymous: a source the article deliberately leaves unnamed (\"a senior "
                       "official\", \"a diplomat\", \"sources\", \"officials familiar with the "
                       "talks\", \"who spoke on condition of anonymity\"), listed as "
-                      "\"anonymous …\". Groups quoted as groups "
+                      "\"anonymous …\". An unnamed spokesperson is a body's voice on the record "
+                      "and counts as that body (\"a Pentagon spokesperson\": Pentagon). Groups "
+                      "quoted as groups "
                       "(\"diplomats\", \"critics\", \"military officials\") count as named, as in "
                       "the seed article's reference labels.")
     sb.text_input("Search quotes and speakers", key=_W["search"], on_change=_on_change,

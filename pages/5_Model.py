@@ -28,10 +28,9 @@ if card:
     st.markdown(f"Model version `{card.get('version', '?')}`, trained "
                 f"{str(card.get('trained_at', '?'))[:16].replace('T', ' ')} with scikit-learn "
                 f"{card.get('sklearn_version', '?')}.")
-    c = st.columns(3)
-    c[0].metric("Training statements", f"{int(card.get('training_size') or 0):,}")
-    c[1].metric("Training time", f"{float(card.get('train_seconds') or 0):.0f} s")
-    c[2].metric("Feature version", str(card.get("feature_version", "?")))
+    widgets.metrics([("Training statements", f"{int(card.get('training_size') or 0):,}"),
+                     ("Training time", f"{float(card.get('train_seconds') or 0):.0f} s"),
+                     ("Feature version", str(card.get("feature_version", "?")))])
     counts = card.get("label_counts") or {}
     if counts:
         st.caption("Training labels: " + ", ".join(f"{counts.get(s, 0):,} {s}" for s in STANCES)
@@ -61,21 +60,19 @@ if news:
 if sets:
     which = st.selectbox("Evaluation", list(sets), key="mdl_set")
     m = sets[which]
-    c = st.columns(3)
-    c[0].metric("Macro-F1", f"{m.get('macro_f1', 0):.2f}")
-    c[1].metric("Accuracy", f"{m.get('accuracy', 0):.2f}")
-    c[2].metric("Statements evaluated", f"{int(m.get('n') or 0):,}")
+    widgets.metrics([("Macro-F1", f"{m.get('macro_f1', 0):.2f}"),
+                     ("Accuracy", f"{m.get('accuracy', 0):.2f}"),
+                     ("Statements evaluated", f"{int(m.get('n') or 0):,}")])
     if m.get("protocol"):
         st.caption(str(m["protocol"]))
     st.dataframe(model_card.per_class_table(m), hide_index=True, width="stretch")
     calib = m.get("calibration")
     if isinstance(calib, dict) and "ece" in calib:
-        c = st.columns(3)
-        c[0].metric("Expected calibration error", f"{calib['ece']:.3f}",
-                    help="Average gap between the model's probability and how often it is "
-                         "right; 0 is perfect.")
-        c[1].metric("Brier score", f"{calib.get('brier', float('nan')):.3f}")
-        c[2].metric("Log-loss", f"{calib.get('log_loss', float('nan')):.3f}")
+        widgets.metrics([("Expected calibration error", f"{calib['ece']:.3f}",
+                          "Average gap between the model's probability and how often it is "
+                          "right; 0 is perfect."),
+                         ("Brier score", f"{calib.get('brier', float('nan')):.3f}"),
+                         ("Log-loss", f"{calib.get('log_loss', float('nan')):.3f}")])
     labels, matrix = model_card.confusion(m)
     widgets.chart(charts.confusion_matrix(labels, matrix), "confusion_matrix", "mdl_conf")
 else:

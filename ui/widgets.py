@@ -220,15 +220,15 @@ def export_buttons(f: Filters, key: str, what: str = "the quotes behind this pag
         st.code(command(f, export_filename(f, "csv")), language="bash")
 
 
-def metrics(items: Sequence[tuple[str, str]]) -> None:
-    """A row of (label, value) metrics, spread over the page's width.
+def metrics(items: Sequence[tuple[str, str] | tuple[str, str, str]]) -> None:
+    """A row of (label, value) or (label, value, help) metrics, spread over the page's width.
 
     Each is as wide as its label and value, and the row wraps when the column is too narrow for
     all of them: in equal columns, at 900 px (a projector) long labels were cut ("Anonymo…").
     """
     row = st.container(horizontal=True, horizontal_alignment="distribute")
-    for label, value in items:
-        row.metric(label, value, width="content")
+    for label, value, *help_text in items:
+        row.metric(label, value, help=help_text[0] if help_text else None, width="content")
 
 
 def mixed_issues_note(f: Filters, issues: int) -> None:

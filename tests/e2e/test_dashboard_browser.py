@@ -185,10 +185,15 @@ def test_export_buttons_and_metrics_are_not_cut_short(browser, app_url, screensh
     page = context.new_page()
     page.set_default_timeout(30_000)
     try:
-        for name, path, heading in PAGES[:5]:  # the pages with exports
+        for name, path, heading in PAGES:  # the five pages with exports, and Model's metrics
             open_page(page, app_url + path, heading)
-            assert page.get_by_test_id("stDownloadButton").count(), name
-            assert page.evaluate(CUT_LABELS_JS) == [], name  # e.g. "Downloa…", "Anonymo…"
+            if name == "model":  # its card's metrics, calibration included (data/model_card.json)
+                assert page.get_by_test_id("stMetricLabel").filter(
+                    has_text="Expected calibration error").count(), name
+            else:
+                assert page.get_by_test_id("stDownloadButton").count(), name
+            # e.g. "Downloa…", "Anonymo…", "Expected calibrat…"
+            assert page.evaluate(CUT_LABELS_JS) == [], name
             page.screenshot(path=str(screenshots / f"{name}_{width}.png"))
     finally:
         context.close()

@@ -76,6 +76,24 @@ def _fit_narrow_title(fig: go.Figure, title: str, height: int) -> None:
     fig.update_layout(title_text=wrapped, margin_t=40 + 22 * lines, height=height + 22 * lines)
 
 
+# The legend's own line under the title, in pixels from the figure's top: a chart a page gives
+# its full width is about 440 px wide at 900 px (a projector) beside the sidebar, too narrow for
+# the title and the legend on one line, and plotly neither wraps a title nor moves a legend clear
+# of one. The figure does not know the width it will get, so the legend takes a line whatever it.
+LEGEND_LINE = dict(title_top=10, legend_top=36, height=26)
+
+
+def _legend_under_title(fig: go.Figure, top: int) -> None:
+    """Title, then a horizontal legend on a line of its own, then the plot (`top`: the margin
+    above the plot without the legend); the figure grows by the legend's line."""
+    height = int(fig.layout.height) + LEGEND_LINE["height"]
+    fig.update_layout(
+        height=height, margin_t=top + LEGEND_LINE["height"],
+        title=dict(yref="container", y=1 - LEGEND_LINE["title_top"] / height, yanchor="top"),
+        legend=dict(orientation="h", xref="container", x=0, xanchor="left", yref="container",
+                    y=1 - LEGEND_LINE["legend_top"] / height, yanchor="top"))
+
+
 def image_config(name: str, fmt: str = "png") -> dict[str, Any]:
     """`st.plotly_chart(config=...)`: the camera button saves `name.png|svg` for slides."""
     return {"displaylogo": False,
@@ -175,13 +193,11 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
     # height follows the number of rows, so one actor type is one slim bar, not a wall
     height = 150 + 36 * len(order) if not facet else 120 + 230 * math.ceil(n_facets / 3)
     _layout(fig, title, height=height)
-    # legend on the title's line (container coordinates): clear of the panel titles
-    fig.update_layout(legend=dict(orientation="h", yref="container", y=0.995, yanchor="top",
-                                  x=1, xanchor="right"),
-                      xaxis_title="← opposed · neutral straddles the centre · supportive →"
+    fig.update_layout(xaxis_title="← opposed · neutral straddles the centre · supportive →"
                       if not facet else None)
-    if facet:  # room for the first row of panel titles under the title line
-        fig.update_layout(margin_t=80)
+    if not narrow:
+        # room for the first row of panel titles under the legend's line
+        _legend_under_title(fig, top=80 if facet else 60)
     if narrow:
         _fit_narrow_title(fig, title, height + 30)  # 30: the legend under the plot
         fig.update_layout(

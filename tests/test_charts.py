@@ -53,11 +53,11 @@ def test_a_narrow_chart_fits_a_third_of_a_projector_screen():
     title = "Meridian Wire: how the voices divide"
     wide = charts.stance_diverging(sample(), title=title, extent=1.0)
     narrow = charts.stance_diverging(sample(), title=title, narrow=True, extent=1.0)
-    assert wide.layout.legend.y > 0.9 and narrow.layout.legend.y == 0  # title line / bottom
+    assert wide.layout.legend.yanchor == "top" and narrow.layout.legend.y == 0  # under the title / plot
     assert wide.layout.title.text == title
     lines = narrow.layout.title.text.split("<br>")
     assert len(lines) == 2 and max(map(len, lines)) <= charts.NARROW_TITLE_CHARS
-    assert narrow.layout.margin.t > wide.layout.margin.t
+    assert narrow.layout.margin.t >= 40 + 22 * len(lines)  # a line of room for each title line
     assert list(narrow.layout.xaxis.ticktext) == ["100%", "0%", "100%"]
     assert len(wide.layout.xaxis.ticktext) == 9
     verbs = pd.DataFrame({"cue": ["say", "warn", "say"], "actor_type": ["military"] * 2 + ["expert"],
@@ -70,6 +70,27 @@ def test_a_narrow_chart_fits_a_third_of_a_projector_screen():
     assert heat_wide.data[0].zmax is None
     assert list(heat_narrow.layout.xaxis.tickvals) == ["military", "expert"]
     assert "<br>" in heat_narrow.layout.title.text
+
+
+def top_px(fig, item) -> float:
+    """How far below the figure's top edge a title or legend placed from its top starts."""
+    assert item.yref == "container" and item.yanchor == "top" and item.y is not None
+    return (1 - item.y) * fig.layout.height
+
+
+def test_a_full_width_chart_has_its_legend_under_its_title(ro_con):
+    """Beside the sidebar on a 900 px screen (a projector) the home chart is about 440 px wide:
+    a legend on the title's line, right-aligned, ran over the title. The figure cannot know its
+    width, so the legend takes a line of its own between the title and the plot."""
+    outlets = Q.stance_by_actor_outlet(ro_con, Filters())
+    for fig in (charts.stance_diverging(sample()),
+                charts.stance_diverging(outlets, facet="outlet")):
+        title, legend = top_px(fig, fig.layout.title), top_px(fig, fig.layout.legend)
+        assert legend >= title + charts.FONT["size"] * 1.4 + 4  # below the title's line
+        assert fig.layout.margin.t >= legend + 22  # and the legend's line above the plot
+        assert fig.layout.legend.orientation == "h"
+        assert (fig.layout.legend.xref, fig.layout.legend.x) == ("container", 0)  # not beside it
+        assert fig.layout.legend.xanchor == "left"
 
 
 def test_small_multiples_have_one_panel_per_outlet(ro_con):

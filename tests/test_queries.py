@@ -65,6 +65,27 @@ def test_bad_query_params_are_named_and_the_good_ones_kept():
                        "stances “bogus”", "min_confidence “nan”", "sources “foo”"]
 
 
+@pytest.mark.parametrize("name, values, expected", [
+    ("sources", ["named", "anonymous"], "sources given twice (“named”, “anonymous”)"),
+    ("issue", ["a ban", "its repeal", "a ban", "a fund"],
+     "issue given 3 times (“a ban”, “its repeal”, “a fund”)"),
+    ("date_from", ["2024-01-01", "2025-01-01"], "date_from given twice (“2024-01-01”, “2025-01-01”)"),
+    ("date_to", ["2024-01-01", "nope"], "date_to given twice (“2024-01-01”, “nope”)"),
+    ("speaker", ["Ray O'Neil", "Jo Day"], "speaker given twice (“Ray O'Neil”, “Jo Day”)"),
+    ("search", ["mines", "cluster"], "search given twice (“mines”, “cluster”)"),
+    ("min_confidence", ["0.5", "0.9"], "min_confidence given twice (“0.5”, “0.9”)")])
+def test_a_one_value_filter_given_twice_is_named_not_applied(name, values, expected):
+    """Taking the first value silently would show a narrower slice than the link may mean."""
+    f, invalid = Filters.parse_query_params({name: values, "stances": ["opposed"]})
+    assert f == Filters(stances=("opposed",))  # the other filters still apply
+    assert invalid == [expected]
+
+
+def test_a_one_value_filter_given_twice_alike_applies():
+    f, invalid = Filters.parse_query_params({"sources": ["named", "named"], "search": ["x", "x"]})
+    assert (f.sources, f.search, invalid) == ("named", "x", [])
+
+
 @pytest.mark.parametrize("value, applied, named", [
     ("0.5", 0.5, False), ("1", 1.0, False), ("0", 0.0, False),
     ("7", 0.0, True), ("-0.1", 0.0, True), ("inf", 0.0, True), ("high", 0.0, True)])

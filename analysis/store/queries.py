@@ -105,7 +105,17 @@ class Filters:
                 invalid += [f"{f.name} “{v}”" for v in kept if allowed and v not in allowed]
                 kw[f.name] = tuple(v for v in kept if not allowed or v in allowed)
                 continue
-            value = str(values[0])
+            # A second, different value of a one-value filter (?sources=named&sources=anonymous)
+            # is not applied: either value alone would show a narrower slice than the link may
+            # mean (both sources here), so the filter is left out and named, as an invalid value
+            # is. The same value twice says nothing more and applies.
+            distinct = list(dict.fromkeys(str(v) for v in values))
+            if len(distinct) > 1:
+                times = "twice" if len(distinct) == 2 else f"{len(distinct)} times"
+                invalid.append(f"{f.name} given {times} ("
+                               + ", ".join(f"“{v}”" for v in distinct) + ")")
+                continue
+            value = distinct[0]
             try:
                 if f.name in ("date_from", "date_to"):
                     kw[f.name] = date.fromisoformat(value)

@@ -184,18 +184,24 @@ def card(row: dict[str, Any], author: str | None) -> None:
                     f"[open in its article]({link})")
         st.html(sentence_html(row))
         st.caption(f"Model: **{row['stance']}** ({probs}) · issue: {row['issue'] or 'default'}")
-        cols = st.columns([1, 1, 1, 1, 2])
-        for col, stance in zip(cols, STANCES):
-            col.button(stance.capitalize(), key=f"rv_{stance}_{qid}", on_click=correct,
-                       args=(qid, "stance", stance, author, f"Stance set to {stance}."))
-        cols[3].button("Not a quote", key=f"rv_nq_{qid}", on_click=correct,
-                       args=(qid, "not_quote", "true", author, "Marked as not a quote."))
-        cols[4].text_input("Note (optional)", key=f"review_note_{qid}", label_visibility="collapsed",
-                           placeholder="Note (optional)")
-        a1, a2, a3, a4 = st.columns([2, 1, 2, 1], vertical_alignment="bottom")
-        a1.selectbox("Actor type", ACTOR_TYPES, index=ACTOR_TYPES.index(row["actor_type"])
-                     if row["actor_type"] in ACTOR_TYPES else len(ACTOR_TYPES) - 1,
-                     key=f"rv_actor_{qid}")
-        a2.button("Set type", key=f"rv_setactor_{qid}", on_click=set_type, args=(qid, author))
-        a3.text_input("Speaker", value=str(row["speaker"] or ""), key=f"rv_speaker_{qid}")
-        a4.button("Rename", key=f"rv_rename_{qid}", on_click=rename, args=(qid, author))
+        # Wrapping rows, each button as wide as its label: in fixed columns, at 900 px (a
+        # projector) every button was cut ("Su…", "O…", "Se…", "Re…").
+        row1 = st.container(horizontal=True, vertical_alignment="center")
+        for stance in STANCES:
+            row1.button(stance.capitalize(), key=f"rv_{stance}_{qid}", on_click=correct,
+                        args=(qid, "stance", stance, author, f"Stance set to {stance}."))
+        row1.button("Not a quote", key=f"rv_nq_{qid}", on_click=correct,
+                    args=(qid, "not_quote", "true", author, "Marked as not a quote."))
+        row1.text_input("Note (optional)", key=f"review_note_{qid}", label_visibility="collapsed",
+                        placeholder="Note (optional)")
+        # each field with its button, so that a wrap never parts them; wide enough that a field
+        # keeps its value readable ("congressi…" at 900 px when the four shared one line)
+        row2 = st.container(horizontal=True)
+        kind, name = (row2.container(horizontal=True, wrap=False, vertical_alignment="bottom",
+                                     width=340) for _ in range(2))
+        kind.selectbox("Actor type", ACTOR_TYPES, index=ACTOR_TYPES.index(row["actor_type"])
+                       if row["actor_type"] in ACTOR_TYPES else len(ACTOR_TYPES) - 1,
+                       key=f"rv_actor_{qid}")
+        kind.button("Set type", key=f"rv_setactor_{qid}", on_click=set_type, args=(qid, author))
+        name.text_input("Speaker", value=str(row["speaker"] or ""), key=f"rv_speaker_{qid}")
+        name.button("Rename", key=f"rv_rename_{qid}", on_click=rename, args=(qid, author))

@@ -16,6 +16,7 @@ import pytest
 
 from analysis.store import connect
 from tests.e2e.server import serve_dashboard
+from tests.e2e.test_dashboard_browser import CUT_LABELS_JS
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_857e303ab0f3176d.txt"
 OWN_ARTICLE = (
@@ -82,6 +83,11 @@ def test_upload_correct_restart_export(page, chromium_path, fixture_store, artic
         # Streamlit marks each widget's container with its key: st-key-rv_opposed_<quote id>
         container = page.locator('[class*="st-key-rv_opposed_"]').first
         container.wait_for()
+        # at 900 px (a projector) the card's buttons read "Su…", "O…", "Se…", "Re…"
+        page.set_viewport_size({"width": 900, "height": 1800})
+        settle(page)
+        assert page.evaluate(CUT_LABELS_JS) == []
+        page.set_viewport_size({"width": 1400, "height": 1800})
         key = next(c for c in container.get_attribute("class").split()
                    if c.startswith("st-key-rv_opposed_"))
         quote_id = key.removeprefix("st-key-rv_opposed_")

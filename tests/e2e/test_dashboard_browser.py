@@ -173,7 +173,8 @@ def test_one_back_leaves_a_page_opened_with_its_default_toggles(page, app_url):
 
 
 CUT_LABELS_JS = """() => [...document.querySelectorAll(
-    '[data-testid="stDownloadButton"] button *, [data-testid="stMetricLabel"] *')]
+    '[data-testid="stDownloadButton"] button *, [data-testid="stButton"] button *, '
+    + '[data-testid="stMetricLabel"] *')]
   .filter(el => getComputedStyle(el).textOverflow === 'ellipsis'
                 && el.scrollWidth > el.clientWidth + 1)
   .map(el => el.innerText.trim())"""

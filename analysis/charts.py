@@ -79,7 +79,8 @@ def _fit_narrow_title(fig: go.Figure, title: str, height: int) -> None:
 # The legend's own line under the title, in pixels from the figure's top: a chart a page gives
 # its full width is about 440 px wide at 900 px (a projector) beside the sidebar, too narrow for
 # the title and the legend on one line, and plotly neither wraps a title nor moves a legend clear
-# of one. The figure does not know the width it will get, so the legend takes a line whatever it.
+# of one. The figure does not know the width it will get, so the legend takes a line of its
+# own at every width.
 LEGEND_LINE = dict(title_top=10, legend_top=36, height=26)
 
 

@@ -97,6 +97,7 @@ _BLOCKS = (
     ("per_issue", "per-issue n-grams"), ("shape", "length and issue overlap"),
     ("emb", "MiniLM sentence embeddings of quote and issue"),
     ("valence", "the quote's tone (VADER)"), ("negation_scope", "negation scopes"),
+    ("attitude", "attitude toward the change"),
 )
 
 

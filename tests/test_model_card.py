@@ -53,8 +53,9 @@ def test_feature_summary_names_the_blocks_in_use():
     assert "embeddings" not in model_card.feature_summary({"kind": "lr", "word": True, "emb": 0.0})
     assert model_card.feature_summary({}) == ""
     shipped = model_card.feature_summary({"kind": "svm", "word": True, "valence": True,
-                                          "negation_scope": 3})
-    assert shipped == "linear SVM over word 1-2-grams, the quote's tone (VADER), negation scopes"
+                                          "negation_scope": 3, "attitude": True})
+    assert shipped == ("linear SVM over word 1-2-grams, the quote's tone (VADER), negation scopes, "
+                       "attitude toward the change")
     assert "negation" not in model_card.feature_summary({"kind": "svm", "word": True,
                                                          "negation_scope": 0})
     with_experts = model_card.feature_summary({"kind": "svm", "word": True, "experts": 200})

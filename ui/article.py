@@ -115,11 +115,15 @@ def show_reasons(row: dict[str, Any]) -> None:
                  width="stretch")
     kinds = data.explain_by_kind(quote, issue, label=answer)
     if kinds:
-        tone = (" \"Tone\" is how positive or negative its words are (VADER); it only decides "
-                "whether the quote takes a side, not which." if "tone" in kinds else "")
+        # each kind is defined only when it is listed
+        defined = (" \"Tone\" is how positive or negative its words are (VADER); it only "
+                   "decides whether the quote takes a side, not which." if "tone" in kinds else "")
+        defined += (" \"Attitude toward the change\" is an attitude word aimed at the change "
+                    "itself (\"we support this decision\", \"we cannot back the move\")."
+                    if "attitude toward the change" in kinds else "")
         st.caption("Net push toward the answer by kind of evidence: "
                    + ", ".join(f"{kind} {value:+.2f}" for kind, value in kinds.items())
-                   + ". \"Sentence meaning\" is the quote's sentence embedding." + tone
+                   + ". \"Sentence meaning\" is the quote's sentence embedding." + defined
                    + " Each label also has a starting point of its own, not shown, so an answer "
                    "can win with every push against it when the others start lower.")
     if kinds and "sentence meaning" in kinds:

@@ -128,7 +128,7 @@ def explain_pipeline(
 # How the feature blocks are named to a reader.
 EVIDENCE_KINDS = {"word": "words", "signed": "words", "cross": "words", "issue": "words",
                   "char": "words", "emb": "sentence meaning", "shape": "length and issue overlap",
-                  "valence": "tone"}
+                  "valence": "tone", "attitude": "attitude toward the change"}
 
 
 def explain_by_kind(pipe: Pipeline, text: str, issue: str, label: str) -> dict[str, float]:

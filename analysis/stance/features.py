@@ -354,7 +354,7 @@ def _char_tfidf() -> TfidfVectorizer:
 def build_features(
     cross: bool = True, shape: bool = True, signed: bool = True, char: bool = True,
     emb: float = 0.0, word: bool = True, per_issue: bool = False, negation_scope: int = 0,
-    valence: bool = False,
+    valence: bool = False, attitude: bool = False,
 ) -> ColumnTransformer:
     """The feature union over `text` and `issue`; every other column is dropped."""
     blocks: list[tuple[str, Any, Any]] = []
@@ -390,6 +390,10 @@ def build_features(
         from analysis.stance.valence import Valence
 
         blocks.append(("valence", Valence(), list(INPUT_COLUMNS)))
+    if attitude:
+        from analysis.stance.attitude import ChangeAttitude
+
+        blocks.append(("attitude", ChangeAttitude(), list(INPUT_COLUMNS)))
     return ColumnTransformer(blocks, remainder="drop", sparse_threshold=1.0)
 
 
@@ -415,7 +419,7 @@ def build_pipeline(
     kind: str = "lr", C: float = 4.0, cross: bool = True, shape: bool = True,
     signed: bool = True, char: bool = True, emb: float = 0.0, word: bool = True,
     per_issue: bool = False, calibrate: bool = True, seed: int = 0, two_stage: bool = False,
-    experts: int = 0, negation_scope: int = 0, valence: bool = False,
+    experts: int = 0, negation_scope: int = 0, valence: bool = False, attitude: bool = False,
 ) -> Any:
     """The stance model: features over quote and issue text, then a calibrated linear classifier.
 
@@ -433,6 +437,8 @@ def build_pipeline(
             negator as negated (`negation.py`); two-stage models use it in the polarity stage.
         valence: add the quote's VADER tone (`valence.py`); two-stage models use it in the
             stance-bearing-vs-neutral stage.
+        attitude: add whether the quote approves or disapproves of the change itself
+            (`attitude.py`); two-stage models use it in the polarity stage.
         calibrate: wrap the classifier in `CalibratedClassifierCV`.
         seed: random state of the calibration folds.
         two_stage: split the decision in two (`TwoStageStance`): stance-bearing vs neutral
@@ -447,7 +453,7 @@ def build_pipeline(
     """
     params = dict(kind=kind, C=C, cross=cross, shape=shape, signed=signed, char=char, emb=emb,
                   word=word, per_issue=per_issue, calibrate=calibrate, seed=seed,
-                  negation_scope=negation_scope, valence=valence)
+                  negation_scope=negation_scope, valence=valence, attitude=attitude)
     if experts:
         from analysis.stance.experts import IssueExperts
 
@@ -456,7 +462,7 @@ def build_pipeline(
     if two_stage:
         return TwoStageStance(
             neutral_params={**params, "cross": False, "per_issue": False, "signed": False,
-                            "negation_scope": 0},
+                            "negation_scope": 0, "attitude": False},
             polarity_params={**params, "char": False, "valence": False},
         )
     return Pipeline(
@@ -464,6 +470,7 @@ def build_pipeline(
             ("features", build_features(
                 cross=cross, shape=shape, signed=signed, char=char, emb=emb, word=word,
                 per_issue=per_issue, negation_scope=negation_scope, valence=valence,
+                attitude=attitude,
             )),
             ("clf", build_classifier(kind, C=C, calibrate=calibrate, seed=seed)),
         ]
@@ -481,8 +488,9 @@ class TwoStageStance(BaseEstimator, ClassifierMixin):
     (`valence.py`) but none of the target-aware blocks, so it cannot learn "claim-like issue =
     never neutral" (DESIGN.md's trap). Stage 2 (supportive vs opposed) is trained on
     stance-bearing statements only and sees the issue-signed, issue x quote and per-issue blocks,
-    with negation scopes marked in its n-grams (`negation.py`) and without character n-grams
-    (unsigned surface cues that carry topic, not polarity, across issues).
+    with negation scopes marked in its n-grams (`negation.py`), whether the quote approves or
+    disapproves of the change itself (`attitude.py`), and without character n-grams (unsigned
+    surface cues that carry topic, not polarity, across issues).
     P(neutral) = P1(neutral); P(supportive) = (1 - P1(neutral)) * P2(supportive); likewise opposed.
     """
 

@@ -43,16 +43,17 @@ MODEL_FILE = "stance.skops"
 CARD_FILE = "stance.json"
 EXTRA_FILE = "extra_rows.jsonl"
 # Bump when features or training change in a way the parameters below do not show.
-FEATURE_VERSION = 11
+FEATURE_VERSION = 12
 # The shipped configuration, chosen by grouped cross-validation (bench/stance_bench.py, model card).
 # `emb` weighs the MiniLM sentence-embedding block (analysis/stance/embed.py); `experts` is how many
 # labelled statements an issue needs for a model of its own (analysis/stance/experts.py). None of
 # the shipped issues has that many, so it only acts on a person's extra data (and SemEval's targets).
-# `negation_scope` (polarity stage) and `valence` (neutral stage): see features.build_pipeline.
+# `negation_scope` and `attitude` (polarity stage) and `valence` (neutral stage): see
+# features.build_pipeline.
 DEFAULT_PARAMS: dict[str, Any] = {
     "kind": "svm", "C": 1.0, "word": True, "char": True, "signed": True, "cross": True,
     "per_issue": True, "shape": True, "emb": 0.5, "two_stage": True,
-    "experts": MIN_EXPERT_EXAMPLES, "negation_scope": 3, "valence": True,
+    "experts": MIN_EXPERT_EXAMPLES, "negation_scope": 3, "valence": True, "attitude": True,
 }
 # Only these module prefixes may appear in a model file we load (skops refuses anything else).
 TRUSTED_PREFIXES = ("sklearn.", "numpy.", "scipy.", "builtins.", "analysis.stance.")

@@ -33,8 +33,8 @@ with queue_tab:
     # the button as wide as its label (in a fifth of the page it read "Undo …" at 900 px)
     top = st.container(horizontal=True, vertical_alignment="bottom")
     top.caption("Quotes in the current filters that the model is least sure of come first. A "
-               "correction applies at once in every chart and export, and wins over the model. "
-               "Nothing is overwritten.")
+                "correction applies at once in every chart and export, and wins over the model. "
+                "Nothing is overwritten.")
     top.button("Undo my last correction", on_click=review.undo, args=(author,), key="rv_undo")
     page_no = st.number_input("Page", 1, 10_000, 1, key="rv_page")
     rows = review_queue(writes.connection(), f, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)

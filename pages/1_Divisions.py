@@ -28,14 +28,16 @@ summary = data.query("corpus_summary", f)
 if not widgets.empty_state(n):
     widgets.mixed_issues_note(f, int(summary["issues"] or 0))
 
-c1, c2, c3 = st.columns([1, 2, 1])
-with c1:
+# A wrapping row, each toggle as wide as its options: in fixed columns, at 900 px (a projector)
+# "Time step" covered "count" ("co week").
+controls = st.container(horizontal=True)
+with controls:
     measure = widgets.choice("measure", "Show", ["share", "count"], "share")
-with c2:
     grain = widgets.choice("grain", "Time step", list(TIME_GRAINS), "quarter")  # months are mostly empty in a small corpus
 outlets = int(summary["outlets"] or 0)
 # as many panels as there are outlets in the filters, up to 24
-top = (c3.slider("Outlets shown", 3, min(24, outlets), min(9, outlets), key="div_top")
+top = (controls.slider("Outlets shown", 3, min(24, outlets), min(9, outlets), key="div_top",
+                       width=220)
        if outlets > 3 else max(outlets, 1))
 
 

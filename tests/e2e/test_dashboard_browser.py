@@ -180,8 +180,25 @@ CUT_LABELS_JS = """() => [...document.querySelectorAll(
   .map(el => el.innerText.trim())"""
 
 
+# Controls whose boxes cross: in fixed columns, at 900 px "Time step" covered "count" ("co week").
+COVERED_CONTROLS_JS = """() => {
+  const boxes = [...document.querySelectorAll('[data-testid="stButtonGroup"] button, '
+      + '[data-testid="stSlider"], [data-testid="stSelectbox"], [data-testid="stDateInput"], '
+      + '[data-testid="stTextInput"], [data-testid="stNumberInput"], '
+      + '[data-testid="stDownloadButton"], [data-testid="stButton"]')]
+    .filter(el => el.offsetParent).map(el => [el.innerText.trim().split('\\n')[0], el.getBoundingClientRect()]);
+  const hits = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const [s, a] = boxes[i], [t, b] = boxes[j];
+    if (a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+      hits.push(s + ' / ' + t);
+  }
+  return hits;
+}"""
+
+
 @pytest.mark.parametrize("width", [900, 1400])  # a projector, and a laptop
-def test_export_buttons_and_metrics_are_not_cut_short(browser, app_url, screenshots, width):
+def test_no_label_is_cut_short_and_no_control_covered(browser, app_url, screenshots, width):
     context = browser.new_context(viewport={"width": width, "height": 1400})
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -195,6 +212,7 @@ def test_export_buttons_and_metrics_are_not_cut_short(browser, app_url, screensh
                 assert page.get_by_test_id("stDownloadButton").count(), name
             # e.g. "Downloa…", "Anonymo…", "Expected calibrat…"
             assert page.evaluate(CUT_LABELS_JS) == [], name
+            assert page.evaluate(COVERED_CONTROLS_JS) == [], name
             page.screenshot(path=str(screenshots / f"{name}_{width}.png"))
     finally:
         context.close()

@@ -53,27 +53,44 @@ def empty_figure(title: str, message: str = "No quotes match these filters.") ->
     return _layout(fig, title, height=260)
 
 
+# Plotly does not wrap titles: a long one runs off the chart's right edge. A chart given the
+# page's full width is about 440 px wide beside the sidebar at 900 px (a projector), room for
+# about 60 characters of title; titles wrap at this many, and the figure cannot know its width,
+# so they wrap at every width. A chart that shares the page's width with another is about 270 px
+# wide there: its title wraps at NARROW_TITLE_CHARS, its legend goes under the plot, and its axes
+# keep few ticks.
+TITLE_CHARS = 56
+NARROW_TITLE_CHARS = 24
+TITLE_LINE = 22  # pixels per title line
+
+
+def _wrap(title: str, chars: int) -> tuple[str, int]:
+    """The title on lines of at most `chars` characters, and how many lines."""
+    wrapped = "<br>".join(textwrap.wrap(title, chars)) or title
+    return wrapped, wrapped.count("<br>") + 1
+
+
 def _layout(fig: go.Figure, title: str, height: int | None = None) -> go.Figure:
-    fig.update_layout(title=dict(text=title, x=0, xanchor="left"), font=FONT,
-                      margin=dict(l=10, r=10, t=60, b=40), legend_title_text="",
+    wrapped, lines = _wrap(title, TITLE_CHARS)
+    extra = TITLE_LINE * (lines - 1)  # room above the plot for each line after the first
+    fig.update_layout(title=dict(text=wrapped, x=0, xanchor="left"), font=FONT,
+                      margin=dict(l=10, r=10, t=60 + extra, b=40), legend_title_text="",
                       hoverlabel=dict(align="left"), plot_bgcolor="white")
     if height:
-        fig.update_layout(height=height)
+        fig.update_layout(height=height + extra)
     return fig
 
 
-# A chart that shares the page's width with another is about 270 px wide beside an open sidebar
-# on a 900 px screen (a projector): titles wrap at this many characters, legends go under the
-# plot, and axes keep few ticks.
-NARROW_TITLE_CHARS = 24
+def _title_lines(fig: go.Figure) -> int:
+    return str(fig.layout.title.text or "").count("<br>") + 1
 
 
 def _fit_narrow_title(fig: go.Figure, title: str, height: int) -> None:
-    """Wrap the title onto lines of at most `NARROW_TITLE_CHARS` characters (plotly does not
-    wrap titles; a long one runs off the chart), with room above the plot for each line."""
-    wrapped = "<br>".join(textwrap.wrap(title, NARROW_TITLE_CHARS)) or title
-    lines = wrapped.count("<br>") + 1
-    fig.update_layout(title_text=wrapped, margin_t=40 + 22 * lines, height=height + 22 * lines)
+    """Wrap the title onto lines of at most `NARROW_TITLE_CHARS` characters, with room above the
+    plot for each line."""
+    wrapped, lines = _wrap(title, NARROW_TITLE_CHARS)
+    fig.update_layout(title_text=wrapped, margin_t=40 + TITLE_LINE * lines,
+                      height=height + TITLE_LINE * lines)
 
 
 # The legend's own line under the title, in pixels from the figure's top: a chart a page gives
@@ -86,13 +103,15 @@ LEGEND_LINE = dict(title_top=10, legend_top=36, height=26)
 
 def _legend_under_title(fig: go.Figure, top: int) -> None:
     """Title, then a horizontal legend on a line of its own, then the plot (`top`: the margin
-    above the plot without the legend); the figure grows by the legend's line."""
+    above the plot for a one-line title without the legend); the figure grows by the legend's
+    line (`_layout` has already made room for a title's further lines)."""
+    extra = TITLE_LINE * (_title_lines(fig) - 1)
     height = int(fig.layout.height) + LEGEND_LINE["height"]
     fig.update_layout(
-        height=height, margin_t=top + LEGEND_LINE["height"],
+        height=height, margin_t=top + extra + LEGEND_LINE["height"],
         title=dict(yref="container", y=1 - LEGEND_LINE["title_top"] / height, yanchor="top"),
         legend=dict(orientation="h", xref="container", x=0, xanchor="left", yref="container",
-                    y=1 - LEGEND_LINE["legend_top"] / height, yanchor="top"))
+                    y=1 - (LEGEND_LINE["legend_top"] + extra) / height, yanchor="top"))
 
 
 def image_config(name: str, fmt: str = "png") -> dict[str, Any]:

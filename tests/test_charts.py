@@ -93,6 +93,31 @@ def test_a_full_width_chart_has_its_legend_under_its_title(ro_con):
         assert fig.layout.legend.xanchor == "left"
 
 
+def test_long_titles_wrap_to_fit_a_projector():
+    """Plotly does not wrap titles: at 900 px (a projector) a full-width chart is about 440 px
+    wide and the Model page's 67-character title ran off its right edge, as a Home title with a
+    long issue did. Titles wrap at TITLE_CHARS, with a line of room above the plot for each
+    line, and a legend under the title stays under its last line."""
+    issue = "Lifting the US ban on anti-personnel landmines"
+    shares = pd.DataFrame({"actor type": ["military"], "quotes": [4], "net (authors)": [0.5],
+                           "net (model)": [0.25]})
+    home = charts.stance_diverging(sample(), title=f"How each type of voice divides on the "
+                                   f"issue: {issue}")
+    model = charts.net_stance_authors_vs_model(shares)
+    short = charts.stance_diverging(sample())
+    for fig in (home, model):
+        lines = fig.layout.title.text.split("<br>")
+        assert len(lines) == 2 and all(len(line) <= charts.TITLE_CHARS for line in lines)
+    assert short.layout.title.text == "How each type of voice divides on the issue"
+    assert model.layout.margin.t == charts.net_stance_authors_vs_model(
+        shares, title="Short").layout.margin.t + charts.TITLE_LINE
+    assert home.layout.height == short.layout.height + charts.TITLE_LINE
+    # the legend's line under the title's second line, and both above the plot
+    gap = top_px(home, home.layout.legend) - top_px(short, short.layout.legend)
+    assert gap == pytest.approx(charts.TITLE_LINE)
+    assert home.layout.margin.t == short.layout.margin.t + charts.TITLE_LINE
+
+
 def test_small_multiples_have_one_panel_per_outlet(ro_con):
     df = Q.stance_by_actor_outlet(ro_con, Filters())
     fig = charts.stance_diverging(df, "share", facet="outlet")

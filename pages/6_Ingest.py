@@ -25,10 +25,12 @@ with st.form("ingest_form", clear_on_submit=False):
     files = st.file_uploader("Article files", accept_multiple_files=True, key="ingest_files")
     pasted = st.text_area("…or paste an article (its first line is the title)", height=160,
                           key="ingest_paste")
-    c1, c2, c3 = st.columns([3, 2, 1])
-    issue = c1.text_input("Issue (what stance is measured toward)", key="ingest_issue",
+    # The issue on a line of its own, outlet and date halves under it: in columns [3, 2, 1], at
+    # 900 px (a projector) the date box showed "y" of its placeholder and the issue's was cut.
+    issue = st.text_input("Issue (what stance is measured toward)", key="ingest_issue",
                           placeholder="e.g. Lifting the US ban on anti-personnel landmines",
                           help="Leave empty to use the issue in the file, or the default issue.")
+    c2, c3 = st.columns(2)
     outlet = c2.text_input("Outlet", key="ingest_outlet", help="Leave empty to read it from the file.")
     published = c3.date_input("Date", value=None, key="ingest_date")
     submitted = st.form_submit_button("Add articles", type="primary")

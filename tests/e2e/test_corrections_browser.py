@@ -16,7 +16,7 @@ import pytest
 
 from analysis.store import connect
 from tests.e2e.server import serve_dashboard
-from tests.e2e.test_dashboard_browser import CUT_LABELS_JS
+from tests.e2e.test_dashboard_browser import CUT_FIELDS_JS, CUT_LABELS_JS
 
 SEED = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "000_857e303ab0f3176d.txt"
 OWN_ARTICLE = (
@@ -62,6 +62,12 @@ def test_upload_correct_restart_export(page, chromium_path, fixture_store, artic
         # 1. upload the article file
         page.goto(url + "/Ingest")
         page.get_by_role("heading", name="Add articles").wait_for()
+        page.set_viewport_size({"width": 900, "height": 1800})  # a projector
+        settle(page)
+        assert page.evaluate(CUT_FIELDS_JS) == []
+        page.set_viewport_size({"width": 1400, "height": 1800})
+        settle(page)
+        assert page.evaluate(CUT_FIELDS_JS) == []
         page.locator("input[type=file]").set_input_files(str(article_file))
         page.get_by_role("textbox", name="Issue (what stance is measured toward)").fill(ISSUE)
         page.get_by_role("textbox", name="Outlet").fill("Seed Gazette")

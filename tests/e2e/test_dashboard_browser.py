@@ -180,6 +180,26 @@ CUT_LABELS_JS = """() => [...document.querySelectorAll(
   .map(el => el.innerText.trim())"""
 
 
+# Fields too narrow for their value or placeholder: at 900 px the Add-articles date box showed
+# "y" of "yyyy/mm/dd". A date box lays its parts out in a box that scrolls when too narrow.
+CUT_FIELDS_JS = """() => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  const fields = [...document.querySelectorAll('[data-testid="stTextInput"] input, '
+                                               + '[data-testid="stNumberInput"] input')]
+    .filter(el => el.offsetParent).filter(el => {
+      const css = getComputedStyle(el);
+      ctx.font = css.font;
+      const room = el.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight);
+      return ctx.measureText(el.value || el.placeholder).width > room + 1;
+    }).map(el => el.getAttribute('aria-label') || el.placeholder);
+  const dates = [...document.querySelectorAll('[data-testid="stDateInput"]')]
+    .filter(d => [...d.querySelectorAll('div')].some(el => el.scrollWidth > el.clientWidth + 1
+                                                     && getComputedStyle(el).overflowX === 'auto'))
+    .map(d => d.innerText.trim().split('\\n')[0]);
+  return fields.concat(dates);
+}"""
+
+
 # Controls whose boxes cross: in fixed columns, at 900 px "Time step" covered "count" ("co week").
 COVERED_CONTROLS_JS = """() => {
   const boxes = [...document.querySelectorAll('[data-testid="stButtonGroup"] button, '

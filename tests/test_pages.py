@@ -188,6 +188,15 @@ def test_quotes_page_opens_an_article_from_the_url(store_env, fixture_store):
     assert any(f"“{w}”" in leaned for w in row["quote"].lower().split())
 
 
+def test_the_quotes_table_shows_the_quote_first(store_env):
+    """At 900 px (a projector) the table is about 440 px wide: the quote, after the date,
+    speaker and actor type, was off to the right. (The CSV keeps its own columns, a contract:
+    tests/test_export.py.)"""
+    at = run_page("pages/2_Quotes.py")
+    assert not at.exception
+    assert list(at.dataframe[0].value.columns)[:2] == ["quote", "speaker"]
+
+
 def test_article_text_is_escaped(store_env, fixture_store):
     from analysis.store import connect
     con = connect(fixture_store[0], read_only=True)

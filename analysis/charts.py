@@ -135,9 +135,21 @@ def _diverging_frame(df: pd.DataFrame, measure: str) -> pd.DataFrame:
     return out
 
 
-def _symmetric_ticks(fig: go.Figure, extent: float, measure: str, few: bool = False) -> None:
-    """Label the x axis with absolute values on both sides of zero (`few`: the ends and zero)."""
-    if measure == "share" and few:
+def _symmetric_ticks(fig: go.Figure, extent: float, measure: str, few: bool = False,
+                     panels: bool = False) -> None:
+    """Label the x axis with absolute values on both sides of zero (`few`: the ends and zero;
+    `panels`: zero and a round value about half way out each side)."""
+    if panels:
+        # A small multiple is about 100 px wide at 900 px (a projector): nine labels there were
+        # turned sideways and ran together ("75%50%25%0%"). Three small upright ones fit, short
+        # of the ends so as to keep clear of the next panel's.
+        step = _nice_step(extent / 2 if extent else 0.5)
+        step = step if measure == "share" else float(max(1, math.ceil(step)))  # whole quotes
+        vals = [-step, 0.0, step]
+        text = [f"{step:.0%}" if measure == "share" else f"{int(step):,}"]
+        text = [text[0], "0", text[0]]  # a bare 0: "50% 0% 50%" read as one run
+        fig.update_xaxes(tickangle=0, tickfont_size=11)
+    elif measure == "share" and few:
         vals = [-extent, 0.0, extent]
         text = [f"{abs(v):.0%}" for v in vals]
     elif measure == "share":
@@ -189,6 +201,7 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
         facets = list(dict.fromkeys(df.sort_values("n", ascending=False)[facet]))
         n_facets = len(facets)
         kw = dict(facet_col=facet, facet_col_wrap=3, facet_row_spacing=0.06,
+                  facet_col_spacing=0.06,  # room between one panel's tick labels and the next's
                   category_orders={"actor_type": order, "stance": list(_DIVERGING_ORDER),
                                    facet: facets})
     fig = px.bar(long, x="x", y="actor_type", color="stance", orientation="h",
@@ -197,7 +210,10 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
                  + ([facet] if facet else []),
                  **(kw or dict(category_orders={"actor_type": order,
                                                 "stance": list(_DIVERGING_ORDER)})))
-    fig.update_traces(hovertemplate=DIVERGING_HOVER, marker_line_width=0)
+    # a panel's title may be cut: the hover names its outlet in full
+    hover = DIVERGING_HOVER.replace("%{customdata[1]}<br>", "%{customdata[1]} · %{customdata[5]}<br>"
+                                    ) if facet else DIVERGING_HOVER
+    fig.update_traces(hovertemplate=hover, marker_line_width=0)
     for tr in fig.data:
         tr.legendrank = _LEGEND_RANK.get(tr.name, 9)
     if extent is None:
@@ -205,11 +221,12 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
                        .apply(lambda s: max(s[s > 0].sum(), -s[s < 0].sum())).max())
     else:
         fig.update_xaxes(range=[-1.02 * extent, 1.02 * extent])
-    _symmetric_ticks(fig, extent, measure, few=narrow and not facet)
+    _symmetric_ticks(fig, extent, measure, few=narrow and not facet, panels=bool(facet))
     fig.update_yaxes(title="")  # px already lists the first category at the top
     fig.update_xaxes(title="")
     if facet:
-        fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
+        fig.for_each_annotation(lambda a: a.update(text=_panel_title(a.text.split("=", 1)[-1]),
+                                                   font_size=11))
     # height follows the number of rows, so one actor type is one slim bar, not a wall
     height = 150 + 36 * len(order) if not facet else 120 + 230 * math.ceil(n_facets / 3)
     _layout(fig, title, height=height)
@@ -226,6 +243,15 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
             xaxis_title=dict(text="← opposed · supportive →" if not facet else None,
                              font_size=11))
     return fig
+
+
+# A panel of three in a row is about 100 px wide at 900 px (a projector): a longer outlet name
+# runs into the next panel's (hover names the outlet in full).
+PANEL_TITLE_CHARS = 18
+
+
+def _panel_title(name: str) -> str:
+    return name if len(name) <= PANEL_TITLE_CHARS else name[:PANEL_TITLE_CHARS - 1].rstrip() + "…"
 
 
 def _zero_fill(df: pd.DataFrame) -> pd.DataFrame:
@@ -251,18 +277,24 @@ def stance_over_time(df: pd.DataFrame, measure: str = "share",
     data["example"] = [short(e) for e in data["example"]]
     order = [a for a in ACTOR_TYPES if a in set(data["actor_type"])]
     fig = px.line(data, x="period", y="value", color="stance", facet_col="actor_type",
-                  facet_col_wrap=4, markers=True, color_discrete_map=STANCE_COLORS,
+                  facet_col_wrap=4, facet_col_spacing=0.05, markers=True,
+                  color_discrete_map=STANCE_COLORS,
                   category_orders={"actor_type": order, "stance": list(STANCES)},
                   custom_data=["actor_type", "stance", "n", "share", "period", "example"])
     fig.update_traces(hovertemplate="<b>%{customdata[0]}</b> · %{customdata[1]}<br>"
                       "%{x|%b %Y}: %{customdata[2]:,} quotes · %{customdata[3]:.0%} of group"
                       "<br><i>e.g. “%{customdata[5]}”</i><extra></extra>", marker_size=5)
-    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1]))
+    # At 900 px (a projector) four panels share about 440 px: at the font's size, neighbouring
+    # panel titles ran together ("congressionalhumanitarian"), and dates turned sideways.
+    fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1], font_size=11))
     fig.update_yaxes(title="", tickformat=".0%" if measure == "share" else ",d",
                      gridcolor="#eee", matches="y", rangemode="tozero")
-    fig.update_xaxes(title="")
+    fig.update_xaxes(title="", nticks=3, tickangle=0, tickfont_size=11)
     rows = math.ceil(len(order) / 4)
-    return _layout(fig, title, height=120 + 220 * rows)
+    _layout(fig, title, height=120 + 220 * rows)
+    # the legend on its own line under the title, not beside the panels: it took their width
+    _legend_under_title(fig, top=80)
+    return fig
 
 
 # Longer speaker names are cut in the bar labels (hover shows them whole), so that "International

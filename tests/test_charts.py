@@ -125,6 +125,31 @@ def test_small_multiples_have_one_panel_per_outlet(ro_con):
     assert all(len(c) == 6 for t in fig.data for c in t.customdata)  # outlet for drill-down
 
 
+def test_small_multiples_keep_their_labels_apart_on_a_projector(ro_con):
+    """A panel is about 100 px wide at 900 px (a projector): nine tick labels each were turned
+    sideways and ran together ("75%50%25%0%"), and over time four actor types' panel titles ran
+    together ("congressionalhumanitarian") beside a legend that took the panels' width."""
+    f = Filters()
+    outlets = Q.stance_by_actor_outlet(ro_con, f)
+    for measure in ("share", "count"):
+        fig = charts.stance_diverging(outlets, measure, facet="outlet")
+        axes = [fig.layout[k] for k in fig.layout if k.startswith("xaxis")]
+        assert all(len(a.tickvals) == 3 and a.tickangle == 0 for a in axes if a.tickvals)
+        assert fig.layout.xaxis.ticktext[1] == "0"
+    # a few quotes: whole numbers, each label at its own value
+    few = charts.stance_diverging(outlets.assign(n=1), "count", facet="outlet")
+    assert [float(t) for t in few.layout.xaxis.ticktext] == [abs(v) for v in few.layout.xaxis.tickvals]
+    long_name = outlets.assign(outlet="The Northern Territory Chronicle")
+    fig = charts.stance_diverging(long_name, facet="outlet")
+    assert [a.text for a in fig.layout.annotations] == ["The Northern Terr…"]
+    assert "%{customdata[5]}" in fig.data[0].hovertemplate  # the whole name, on hover
+    t = charts.stance_over_time(Q.stance_over_time(ro_con, f, "quarter"))
+    assert all(a.font.size <= 11 for a in t.layout.annotations)
+    assert (t.layout.legend.orientation, t.layout.legend.xref) == ("h", "container")
+    axes = [t.layout[k] for k in t.layout if k.startswith("xaxis")]
+    assert all(a.nticks == 3 and a.tickangle == 0 for a in axes)
+
+
 @pytest.mark.parametrize("build", [
     lambda: charts.stance_diverging(pd.DataFrame(), "share"),
     lambda: charts.stance_over_time(pd.DataFrame()),

@@ -289,7 +289,9 @@ def stance_over_time(df: pd.DataFrame, measure: str = "share",
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1], font_size=11))
     fig.update_yaxes(title="", tickformat=".0%" if measure == "share" else ",d",
                      gridcolor="#eee", matches="y", rangemode="tozero")
-    fig.update_xaxes(title="", nticks=3, tickangle=0, tickfont_size=11)
+    # a month on a line above its year: "Jan 2024" beside "Jul 2024" is too wide for a panel
+    fig.update_xaxes(title="", nticks=3, tickangle=0, tickfont_size=11, tickformatstops=[
+        dict(dtickrange=[None, "M6"], value="%b<br>%Y"), dict(dtickrange=["M12", None], value="%Y")])
     rows = math.ceil(len(order) / 4)
     _layout(fig, title, height=120 + 220 * rows)
     # the legend on its own line under the title, not beside the panels: it took their width

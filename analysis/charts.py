@@ -230,8 +230,8 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
     # height follows the number of rows, so one actor type is one slim bar, not a wall
     height = 150 + 36 * len(order) if not facet else 120 + 230 * math.ceil(n_facets / 3)
     _layout(fig, title, height=height)
-    fig.update_layout(xaxis_title="← opposed · neutral straddles the centre · supportive →"
-                      if not facet else None)
+    # short enough for a 440 px chart (a projector): "… supportive →" lost its arrow there
+    fig.update_layout(xaxis_title="← opposed · neutral · supportive →" if not facet else None)
     if not narrow:
         # room for the first row of panel titles under the legend's line
         _legend_under_title(fig, top=80 if facet else 60)

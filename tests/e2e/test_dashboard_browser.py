@@ -217,8 +217,32 @@ COVERED_CONTROLS_JS = """() => {
 }"""
 
 
+# Chart text that runs past the chart's edge (plotly neither wraps a title nor keeps an axis title
+# inside), and axis tick labels or panel titles that run into each other ("75%50%25%0%").
+CHART_TEXT_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].flatMap(c => {
+  const edge = c.querySelector('.main-svg').getBoundingClientRect();
+  const box = el => el.getBoundingClientRect();
+  const texts = [...c.querySelectorAll('.gtitle, .xtitle, .ytitle, .annotation-text, .xtick text, '
+                                       + '.ytick text, .legendtext')].filter(el => box(el).width);
+  const out = texts.filter(el => box(el).right > edge.right + 1 || box(el).left < edge.left - 1)
+    .map(el => 'outside: ' + el.textContent);
+  const groups = [...c.querySelectorAll('.xaxislayer-above')].map(g => [...g.querySelectorAll('.xtick text')]);
+  groups.push([...c.querySelectorAll('.annotation-text')]);
+  for (const g of groups) for (let i = 0; i < g.length; i++) for (let j = i + 1; j < g.length; j++) {
+    const a = box(g[i]), b = box(g[j]);
+    if (a.width && b.width && a.left < b.right - 1 && b.left < a.right - 1
+        && a.top < b.bottom - 1 && b.top < a.bottom - 1)
+      out.push('overlap: ' + g[i].textContent + ' / ' + g[j].textContent);
+  }
+  return out;
+})"""
+# Not yet Speakers (actor types along the anonymity chart's axis, months on one speaker's
+# timeline) or Framing (its side-by-side charts) at 900 px.
+CHART_TEXT_PAGES = {"home", "divisions", "model"}
+
+
 @pytest.mark.parametrize("width", [900, 1400])  # a projector, and a laptop
-def test_no_label_is_cut_short_and_no_control_covered(browser, app_url, screenshots, width):
+def test_no_label_control_or_chart_text_is_cut_or_covered(browser, app_url, screenshots, width):
     context = browser.new_context(viewport={"width": width, "height": 1400})
     page = context.new_page()
     page.set_default_timeout(30_000)
@@ -233,6 +257,8 @@ def test_no_label_is_cut_short_and_no_control_covered(browser, app_url, screensh
             # e.g. "Downloa…", "Anonymo…", "Expected calibrat…"
             assert page.evaluate(CUT_LABELS_JS) == [], name
             assert page.evaluate(COVERED_CONTROLS_JS) == [], name
+            if name in CHART_TEXT_PAGES:
+                assert page.evaluate(CHART_TEXT_JS) == [], name
             page.screenshot(path=str(screenshots / f"{name}_{width}.png"))
     finally:
         context.close()

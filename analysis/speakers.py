@@ -582,11 +582,13 @@ class SpeakerResolver:
         """
         for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("for", "of")):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
-                if obj.ent_type_ == "PERSON" or obj.lower_ in PERSONAL_TITLES | _OFFICE_NOUNS:
+                if (obj.ent_type_ == "PERSON" or obj.lower_ in PERSONAL_TITLES | _OFFICE_NOUNS
+                        or (obj.pos_ == "PROPN" and obj.text[:1].isupper()
+                            and self._speaks_as_person(obj))):
                     return None  # a person's spokesperson does not speak as that person
                 if obj.pos_ == "PROPN" or obj.ent_type_ in ("ORG", "GPE"):
                     return self.resolve_head(obj, depth + 1)
-                return self._body_before(head, "ORG", depth)  # "for the agency"
+                return self._body_before(head, "ORG", depth, bare=False)  # "for the agency"
         if any(c.dep_ in ("amod", "nmod", "poss") for c in head.children):
             # "a Russian defence ministry spokeswoman", "China's foreign ministry spokesman":
             # the speaker must not become "defence ministry", whichever country's it is
@@ -599,21 +601,32 @@ class SpeakerResolver:
             return self._body_before(head, "GPE", depth)  # not "a Chinese government spokesman"
         return None if compounds else self._body_before(head, "ORG", depth)
 
-    def _body_before(self, head: Token, label: str, depth: int) -> Speaker | None:
-        """The nearest organisation (label "ORG") or capital or country with a government
-        ("GPE") named outside quotes in the head's paragraph, in its sentence or the two
-        reporter's sentences before."""
+    def _body_before(self, head: Token, label: str, depth: int, bare: bool = True
+                     ) -> Speaker | None:
+        """The one organisation (label "ORG") or capital or country with a government ("GPE")
+        named outside quotes in the head's paragraph, in its sentence or the two reporter's
+        sentences before; None when there are two ("The State Department and the Pentagon
+        issued statements. A spokesperson said"), or, for a `bare` "a spokesperson" (not "a
+        spokesperson for the company"), when a person is named after it ("The White House
+        defended it. Senator Park criticised it. A spokesperson said"): a reader could not tell
+        whose spokesperson it is either."""
         start = _sentence_start(head, 2, self.inside)
+        bodies: dict[str, Span] = {}
+        person_after = False
         for ent in reversed(self.doc.ents):
-            if ent.start >= head.i or ent.label_ != label or self.inside[ent.root.i] >= 0:
+            if ent.start >= head.i or self.inside[ent.root.i] >= 0:
                 continue
             if ent.start < start or "\n" in self.doc.text[ent.end_char:head.idx]:
-                return None
+                break
+            if ent.label_ == "PERSON" and not bodies:
+                person_after = True
             plain = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
-            if label == "GPE" and plain.lower() not in governments():
-                continue
-            return self.resolve_head(ent.root, depth + 1)
-        return None
+            if ent.label_ == label and (label != "GPE" or plain.lower() in governments()):
+                bodies.setdefault(plain.lower(), ent)
+        if len(bodies) != 1 or (bare and person_after):
+            return None
+        (ent,) = bodies.values()
+        return self.resolve_head(ent.root, depth + 1)
 
     def _earlier_mention(self, head: Token, depth: int) -> Speaker | None:
         """Who "the official" is: the nearest earlier "a senior Pentagon official" (the same

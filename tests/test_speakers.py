@@ -673,9 +673,18 @@ def test_an_unnamed_spokesperson_speaks_for_the_body(nlp, text: str, speaker: st
     # which country's ministry would be lost in "defence ministry"
     ("A Russian defence ministry spokeswoman said the country could deploy weapons anywhere.",
      "anonymous Russian defence ministry spokeswoman"),
-    # a person's spokesperson does not speak as that person
+    # a person's spokesperson does not speak as that person, however the person is named
     ("A spokeswoman for Senator Dana Whitfield said the senator would vote against the bill.",
      "anonymous spokeswoman"),
+    ("Senator Ellen Park opposed the sale. A spokesperson for Park said she would vote no.",
+     "anonymous spokesperson"),
+    # two bodies, or a person named after the body: whose spokesperson is it?
+    ("The State Department and the Pentagon both issued statements. A spokesperson said the "
+     "review would take a month.", "anonymous spokesperson"),
+    ("NATO and the European Union were split. “We will decide later,” a spokesperson for the "
+     "alliance said.", "anonymous spokesperson"),
+    ("The White House defended the change. Senator Ellen Park criticised it. A spokesperson said "
+     "the decision was final.", "anonymous spokesperson"),
 ])
 def test_a_spokesperson_for_no_named_body_stays_unnamed(nlp, text: str, speaker: str) -> None:
     att = find_attributions(nlp(text))[-1]

@@ -29,6 +29,12 @@ ISSUE = "Closing the harbour to cruise ships"
     ("We neither welcome nor oppose it.", (0.0, 0.0)),
     ("Go back to this step of the plan.", (0.0, 0.0)),
     ("The decision was announced on Monday.", (0.0, 0.0)),
+    # someone else's attitude, or a decision that names another change
+    ("Critics who oppose this decision are wrong.", (0.0, 0.0)),
+    ("We support the decision to keep the harbour open.", (0.0, 0.0)),
+    # "against" and "in favour of" are attitudes too
+    ("We are not against this decision.", (1.0, 0.0)),
+    ("We are firmly in favour of the move.", (1.0, 0.0)),
 ])
 def test_attitude_toward_the_change(text: str, expected: tuple[float, float]) -> None:
     assert attitude(text, ISSUE) == expected

@@ -347,9 +347,11 @@ def test_classify_prints_the_documented_fields(trained, monkeypatch, capsys) -> 
     # as text, with --explain: each line of words under its quote
     monkeypatch.setattr("sys.stdin", io.StringIO(OPPOSE_BAN[2] + "\n"))
     assert main(["classify", "--issue", ISSUE_A, "--format", "text", "--explain"]) == 0
-    label_line, terms_line = capsys.readouterr().out.splitlines()
+    label_line, terms_line, kinds_line = capsys.readouterr().out.splitlines()
     assert label_line.endswith("\t" + OPPOSE_BAN[2]) and terms_line.startswith("\t\t")
     assert any(w.lower() in terms_line for w in OPPOSE_BAN[2].split())
+    # the words are not the only evidence: each kind's push is printed under them
+    assert kinds_line.startswith("\t\tby kind: ") and "words " in kinds_line
 
 
 def test_without_embedding_packages_the_model_drops_that_block(monkeypatch, trained) -> None:

@@ -5,7 +5,9 @@ and whether it disapproves of it, where the object of the attitude is the change
 led by "this", "the", "today's"... ("this decision", "the government's move"), a bare "it" or
 "this", or the issue's own verb ("we support lifting the embargo"). A negation in the three words
 before the verb turns it round ("we cannot support this decision"); "neither welcome nor oppose"
-says neither. The words are data, in attitude_words.txt.
+says neither, and nor does someone else's attitude in a relative clause ("critics who oppose this
+decision are wrong") or one aimed at a decision that names another change ("the decision to keep
+the ban" toward lifting it). The words are data, in attitude_words.txt.
 
 The polarity stage reads these. Its other blocks learn what a word means *for an issue*, and the
 training statements use "support" mostly for a ban ("we support the ban" toward lifting it), so
@@ -22,7 +24,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from analysis.stance.features import StatelessTransformer, as_frame, content_words, lemma, stem, words
+from analysis.stance.features import StatelessTransformer, as_frame, content_words, lemma, words
 from analysis.stance.negation import is_negator
 
 FEATURES = ("approves_of_change", "disapproves_of_change")
@@ -32,6 +34,7 @@ _LEADERS = frozenset({"the", "this", "that", "these", "its", "their", "our", "yo
                       "today's", "yesterday's", "new", "latest", "recent", "strongly", "fully",
                       "wholeheartedly", "very", "much"})
 _BARE = frozenset({"it", "this", "that"})
+_RELATIVE = frozenset({"who", "which", "that", "whom"})
 
 
 @lru_cache(maxsize=1)
@@ -56,7 +59,7 @@ def _match(lemmas: list[str], i: int, entries: tuple[tuple[str, ...], ...]) -> i
     return 0
 
 
-def _aims_at_change(tokens: list[str], lemmas: list[str], after: int, change_stem: str | None
+def _aims_at_change(tokens: list[str], lemmas: list[str], after: int, change: str | None
                     ) -> bool:
     """Whether the words from `after` on name the change: "this decision", "it", "lifting ..."."""
     j = after
@@ -67,7 +70,15 @@ def _aims_at_change(tokens: list[str], lemmas: list[str], after: int, change_ste
         j += 1
     if j >= len(tokens):
         return False
-    return lemmas[j] in _change_nouns() or (change_stem is not None and stem(tokens[j]) == change_stem)
+    if change is not None and lemmas[j] == change:
+        return True
+    if lemmas[j] not in _change_nouns():
+        return False
+    # "the decision to keep the ban" names its own change, which may be the issue's opposite:
+    # only "the decision to lift ..." toward lifting is the change
+    if j + 2 < len(tokens) and tokens[j + 1] in ("to", "of"):
+        return change is not None and lemmas[j + 2] == change
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -80,15 +91,17 @@ def attitude(text: str, issue: str) -> tuple[float, float]:
     tokens = words(text)
     lemmas = [lemma(t) for t in tokens]
     issue_words = content_words(issue)
-    change_stem = stem(issue_words[0]) if issue_words else None
+    change = lemma(issue_words[0]) if issue_words else None  # the issue's verb: "lifting" -> "lift"
     lexicon = attitude_words()
     found = [0.0, 0.0]
     if "neither" in tokens and "nor" in tokens:  # "we neither welcome nor oppose it"
         return 0.0, 0.0
     for i in range(len(tokens)):
+        if i and tokens[i - 1] in _RELATIVE:
+            continue  # "critics who oppose this decision": someone else's attitude
         for side, section in enumerate(("approve", "disapprove")):
             n = _match(lemmas, i, lexicon[section])
-            if not n or not _aims_at_change(tokens, lemmas, i + n, change_stem):
+            if not n or not _aims_at_change(tokens, lemmas, i + n, change):
                 continue
             negated = any(is_negator(t) for t in tokens[max(0, i - 3):i])
             found[1 - side if negated else side] = 1.0

@@ -61,12 +61,17 @@ def cmd_classify(args: argparse.Namespace) -> int:
         }
         if args.explain:
             row["terms"] = scorer.explain(text, issue, label=s.stance)
+            # the words are one kind of evidence; tone, attitude toward the change and the
+            # sentence embedding can outweigh them, as the Quotes page shows
+            row["by_kind"] = scorer.explain_by_kind(text, issue, label=s.stance)
         if args.format == "jsonl":
             print(json.dumps(row, ensure_ascii=False))
         else:
             print(f"{s.stance}\t{max(s.p_supportive, s.p_opposed, s.p_neutral):.2f}\t{text}")
             if args.explain:  # the words, strongest first, each signed toward this label
                 print("\t\t" + ", ".join(f"{term} {weight:+.3f}" for term, weight in row["terms"]))
+                print("\t\tby kind: " + ", ".join(f"{kind} {value:+.3f}"
+                                                   for kind, value in row["by_kind"].items()))
     return 0
 
 

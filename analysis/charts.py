@@ -144,7 +144,7 @@ def _symmetric_ticks(fig: go.Figure, extent: float, measure: str, few: bool = Fa
         # turned sideways and ran together ("75%50%25%0%"). Three small upright ones fit, short
         # of the ends so as to keep clear of the next panel's.
         step = _nice_step(extent / 2 if extent else 0.5)
-        step = step if measure == "share" else float(max(1, math.ceil(step)))  # whole quotes
+        step = step if measure == "share" else _whole(step)
         vals = [-step, 0.0, step]
         text = [f"{step:.0%}" if measure == "share" else f"{int(step):,}"]
         text = [text[0], "0", text[0]]  # a bare 0: "50% 0% 50%" read as one run
@@ -156,12 +156,17 @@ def _symmetric_ticks(fig: go.Figure, extent: float, measure: str, few: bool = Fa
         vals = [v / 4 for v in range(-4, 5)]
         text = [f"{abs(v):.0%}" for v in vals]
     else:
-        step = _nice_step(extent / 3 if extent else 1)
+        step = _whole(_nice_step(extent / 3 if extent else 1))
         k = math.ceil(extent / step) if extent else 1
         vals = [i * step for i in range(-k, k + 1)]
         text = [f"{abs(int(v)):,}" for v in vals]
     fig.update_xaxes(tickvals=vals, ticktext=text, zeroline=True, zerolinecolor="#333",
                      gridcolor="#eee")
+
+
+def _whole(step: float) -> float:
+    # quotes come whole: a tick at 2.5 quotes would be labelled "2", at 0.5 "0"
+    return float(max(1, math.ceil(step)))
 
 
 def _nice_step(raw: float) -> float:

@@ -256,3 +256,15 @@ def test_speaker_timeline_lists_its_legend_in_the_usual_order():
     fig = charts.speaker_timeline(df, "Ada Price")
     assert fig.layout.legend.traceorder == "normal"
     assert sorted(fig.data, key=lambda t: t.legendrank)[0].name == "opposed"
+
+
+@pytest.mark.parametrize("longest", [7, 2, 1])
+def test_count_ticks_are_whole_quotes_and_labelled_as_placed(longest):
+    """A count axis stepped by 2.5 (the longest bar 7 quotes) labelled 2.5 as "2" with int(),
+    and one stepped by 0.5 labelled 0.5 as "0"."""
+    df = pd.DataFrame({"actor_type": ["military"] * 2, "stance": ["opposed", "supportive"],
+                       "n": [1, longest], "share": [0.5, 0.5], "example": ["a", "b"]})
+    axis = charts.stance_diverging(df, "count").layout.xaxis
+    assert all(float(v).is_integer() for v in axis.tickvals)
+    assert list(axis.ticktext) == [f"{abs(int(v)):,}" for v in axis.tickvals]
+    assert max(axis.tickvals) >= longest

@@ -294,14 +294,20 @@ def stance_over_time(df: pd.DataFrame, measure: str = "share",
     fig.for_each_annotation(lambda a: a.update(text=a.text.split("=", 1)[-1], font_size=11))
     fig.update_yaxes(title="", tickformat=".0%" if measure == "share" else ",d",
                      gridcolor="#eee", matches="y", rangemode="tozero")
-    # a month on a line above its year: "Jan 2024" beside "Jul 2024" is too wide for a panel
-    fig.update_xaxes(title="", nticks=3, tickangle=0, tickfont_size=11, tickformatstops=[
-        dict(dtickrange=[None, "M6"], value="%b<br>%Y"), dict(dtickrange=["M12", None], value="%Y")])
+    fig.update_xaxes(title="", nticks=3)
+    _date_ticks(fig)
     rows = math.ceil(len(order) / 4)
     _layout(fig, title, height=120 + 220 * rows)
     # the legend on its own line under the title, not beside the panels: it took their width
     _legend_under_title(fig, top=80)
     return fig
+
+
+def _date_ticks(fig: go.Figure) -> None:
+    """Upright dates, a month on a line above its year: "Jan 2024" beside "Jul 2024" ran together
+    in a panel, and on one speaker's timeline, at 900 px (a projector)."""
+    fig.update_xaxes(tickangle=0, tickfont_size=11, tickformatstops=[
+        dict(dtickrange=[None, "M6"], value="%b<br>%Y"), dict(dtickrange=["M12", None], value="%Y")])
 
 
 # Longer speaker names are cut in the bar labels (hover shows them whole), so that "International
@@ -358,18 +364,21 @@ def anonymity_bar(df: pd.DataFrame,
         return empty_figure(title)
     data = df.set_index("actor_type").reindex([a for a in ACTOR_TYPES
                                                if a in set(df["actor_type"])]).reset_index()
+    # one row per actor type, as on the diverging charts: seven names side by side under
+    # columns were turned aslant and ran into each other at 900 px (a projector)
     fig = go.Figure(go.Bar(
-        x=data["actor_type"], y=data["anonymous_share"],
+        y=data["actor_type"], x=data["anonymous_share"], orientation="h",
         marker_color=[ACTOR_COLORS[a] for a in data["actor_type"]],
         customdata=list(zip(data["actor_type"], [None] * len(data), data["anonymous_n"],
                             data["n"], data["speakers"])),
         hovertemplate="<b>%{customdata[0]}</b><br>%{customdata[2]:,} of %{customdata[3]:,} "
-        "quotes anonymous (%{y:.0%})<br>%{customdata[4]:,} distinct speakers<extra></extra>"))
+        "quotes anonymous (%{x:.0%})<br>%{customdata[4]:,} distinct speakers<extra></extra>"))
     # from zero up: with no anonymous quote at all, plotly would centre the axis on 0 (-100%..100%)
     top = float(data["anonymous_share"].max() or 0.0)
-    fig.update_yaxes(tickformat=".0%", title="anonymous share", gridcolor="#eee",
+    fig.update_xaxes(tickformat=".0%", title="anonymous share", gridcolor="#eee",
                      range=[0, max(0.05, top * 1.15)])
-    return _layout(fig, title, height=340)
+    fig.update_yaxes(autorange="reversed")  # ACTOR_TYPES order from the top
+    return _layout(fig, title, height=150 + 30 * len(data))
 
 
 def speaker_timeline(df: pd.DataFrame, speaker: str) -> go.Figure:
@@ -388,6 +397,8 @@ def speaker_timeline(df: pd.DataFrame, speaker: str) -> go.Figure:
                     "<i>e.g. “%{customdata[3]}”</i><extra></extra>")
     fig.update_layout(barmode="stack", legend_traceorder="normal")  # opposed first, as elsewhere
     fig.update_yaxes(title="quotes", gridcolor="#eee")
+    fig.update_xaxes(nticks=4)
+    _date_ticks(fig)
     return _layout(fig, title, height=320)
 
 

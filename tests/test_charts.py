@@ -176,7 +176,7 @@ def test_page_charts_on_the_fixture(ro_con):
     assert [tr.name for tr in s.data] == ["opposed", "neutral", "supportive"]
     assert len(s.data[0].y) == 5
     a = charts.anonymity_bar(Q.anonymity_by_actor(ro_con, f))
-    assert list(a.data[0].x) == list(ACTOR_TYPES)
+    assert list(a.data[0].y) == list(ACTOR_TYPES)
     h = charts.cue_heatmap(Q.cue_verbs(ro_con, f), by="stance")
     assert list(h.data[0].x) == list(STANCES)
     v = charts.voice_by_outlet(Q.voice_by_outlet(ro_con, f))
@@ -215,9 +215,9 @@ def test_the_anonymity_axis_starts_at_zero_even_when_no_source_is_anonymous():
 
     none = pd.DataFrame({"actor_type": ["military", "expert"], "n": [4, 2], "anonymous_n": [0, 0],
                          "speakers": [3, 2], "anonymous_share": [0.0, 0.0]})
-    assert list(anonymity_bar(none).layout.yaxis.range) == [0, 0.05]
+    assert list(anonymity_bar(none).layout.xaxis.range) == [0, 0.05]
     some = none.assign(anonymous_n=[2, 0], anonymous_share=[0.5, 0.0])
-    low, high = anonymity_bar(some).layout.yaxis.range
+    low, high = anonymity_bar(some).layout.xaxis.range
     assert low == 0 and high > 0.5
 
 
@@ -268,3 +268,19 @@ def test_count_ticks_are_whole_quotes_and_labelled_as_placed(longest):
     assert all(float(v).is_integer() for v in axis.tickvals)
     assert list(axis.ticktext) == [f"{abs(int(v)):,}" for v in axis.tickvals]
     assert max(axis.tickvals) >= longest
+
+
+def test_speakers_charts_keep_their_labels_apart_on_a_projector():
+    """At 900 px (a projector) the anonymity chart's seven actor types, side by side under its
+    columns, were turned aslant and ran into each other, and one speaker's months ("Jan 2024",
+    "Jul 2024") ran together: actor types are rows, and months stand over their year."""
+    anon = pd.DataFrame({"actor_type": ["expert", "military"], "n": [4, 2], "anonymous_n": [1, 1],
+                         "speakers": [3, 2], "anonymous_share": [0.25, 0.5]})
+    fig = charts.anonymity_bar(anon)
+    assert fig.data[0].orientation == "h" and list(fig.data[0].y) == ["military", "expert"]
+    assert fig.layout.yaxis.autorange == "reversed"  # ACTOR_TYPES order read from the top
+    df = pd.DataFrame({"period": pd.to_datetime(["2024-01-01", "2024-07-01", "2025-01-01"]),
+                       "stance": list(STANCES), "n": [1, 2, 3], "example": ["a", "b", "c"]})
+    axis = charts.speaker_timeline(df, "Ada Price").layout.xaxis
+    assert axis.tickangle == 0
+    assert axis.tickformatstops[0].value == "%b<br>%Y"

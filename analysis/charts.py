@@ -245,8 +245,15 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
         fig.update_layout(
             margin_b=70, margin_r=24,  # room for the last tick label, "100%"
             legend=dict(yref="container", y=0, yanchor="bottom", x=0, xanchor="left"),
-            xaxis_title=dict(text="← opposed · supportive →" if not facet else None,
-                             font_size=11))
+            xaxis_title=None)
+        if not facet:
+            # An axis title is centred under the plot, which in a chart about 200 px wide at
+            # 900 px (a projector) sits right of the actor types: "← opposed · supportive →" ran
+            # past the chart's edge. Ending it at the plot's right edge lets it reach left under
+            # the actor types instead.
+            fig.add_annotation(text="← opposed · supportive →", showarrow=False, xref="paper",
+                               x=1, xanchor="right", yref="paper", y=0, yanchor="top",
+                               yshift=-22, font=dict(size=11, color="#444"))
     return fig
 
 
@@ -423,16 +430,24 @@ def cue_heatmap(df: pd.DataFrame, by: str = "actor_type",
         texttemplate="" if narrow else "%{text}",
         customdata=counts.values.astype(int),
         hovertemplate="<b>%{y}</b> for %{x}: %{customdata:,} quotes (%{z:.0%} of the column)"
-        "<extra></extra>", colorbar=dict(tickformat=".0%", title="",
-                                         **({"thickness": 8, "nticks": 3} if narrow else {}))))
+        "<extra></extra>", colorbar=dict(tickformat=".0%", title="")))
     fig.update_yaxes(autorange="reversed")
+    # Every column labelled, the names on their side: at 900 px (a projector) a column is about
+    # 40 px wide full width, and plotly's aslant names ran into each other ("congressional").
+    fig.update_xaxes(tickmode="array", tickvals=cols, tickangle=-90, tickfont_size=11)
     height = max(320, 80 + 26 * len(shares))
     _layout(fig, title, height=height)
     if narrow:
-        _fit_narrow_title(fig, title, height)
-        # plotly skips some labels when tight; small upright-on-their-side ones fit a 9 px column
-        fig.update_xaxes(tickmode="array", tickvals=cols, tickangle=-90, tickfont_size=9)
+        _fit_narrow_title(fig, title, height + NARROW_COLORBAR)
+        # the colour bar under the plot, not beside it: beside it, it left seven columns about
+        # 9 px each at 900 px, and their names ran together even at 9 px
+        fig.update_traces(colorbar=dict(orientation="h", thickness=8, nticks=3, yref="container",
+                                        y=0, yanchor="bottom", x=0, xanchor="left"))
+        fig.update_layout(margin_b=40 + NARROW_COLORBAR)
     return fig
+
+
+NARROW_COLORBAR = 40  # pixels under a narrow heat map's column names for its colour bar
 
 
 def voice_by_outlet(df: pd.DataFrame,

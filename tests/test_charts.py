@@ -284,3 +284,21 @@ def test_speakers_charts_keep_their_labels_apart_on_a_projector():
     axis = charts.speaker_timeline(df, "Ada Price").layout.xaxis
     assert axis.tickangle == 0
     assert axis.tickformatstops[0].value == "%b<br>%Y"
+
+
+def test_framing_charts_keep_their_text_inside_on_a_projector():
+    """At 900 px (a projector) a heat map's column names, aslant, ran into each other (full
+    width, about 40 px a column), and side by side the colour bar left seven columns about 9 px
+    each; a narrow diverging chart's axis title, centred under a plot right of the actor types,
+    ran past the chart's edge."""
+    verbs = pd.DataFrame({"cue": ["say", "warn", "say"], "actor_type": ["military"] * 2 + ["expert"],
+                          "n": [5, 2, 4]})
+    for narrow in (False, True):
+        axis = charts.cue_heatmap(verbs, narrow=narrow).layout.xaxis
+        assert axis.tickangle == -90 and list(axis.tickvals) == ["military", "expert"]
+    bar = charts.cue_heatmap(verbs, narrow=True).data[0].colorbar
+    assert (bar.orientation, bar.yref, bar.y) == ("h", "container", 0)  # under the plot
+    fig = charts.stance_diverging(sample(), narrow=True, extent=1.0)
+    assert not fig.layout.xaxis.title.text
+    note = next(a for a in fig.layout.annotations if "opposed" in a.text)
+    assert (note.xref, note.x, note.xanchor) == ("paper", 1, "right")  # ends at the plot's edge

@@ -236,9 +236,7 @@ CHART_TEXT_JS = """() => [...document.querySelectorAll('[data-testid="stPlotlyCh
   }
   return out;
 })"""
-# Not yet Speakers (actor types along the anonymity chart's axis, months on one speaker's
-# timeline) or Framing (its side-by-side charts) at 900 px.
-CHART_TEXT_PAGES = {"home", "divisions", "model"}
+CHART_TEXT_PAGES = {"home", "divisions", "speakers", "framing", "model"}
 
 
 @pytest.mark.parametrize("width", [900, 1400])  # a projector, and a laptop

@@ -47,12 +47,11 @@ if card:
             "share of its own model": st.column_config.ProgressColumn(
                 min_value=0.0, max_value=1.0, format="percent")})
 
-sets = {f"{name}: {path}": m for name, cd in cards.items()
-        for path, m in model_card.metric_sets(cd).items()}
-for row in models.itertuples():  # the store's record of each model that scored its quotes
-    sets.update({f"store, model {row.version}: {path}": m
-                 for path, m in model_card.metric_sets(row.metrics).items()})
-sets = model_card.shipped_first(sets)
+sets = model_card.evaluation_choices(
+    {**{name: model_card.metric_sets(cd) for name, cd in cards.items()},
+     # the store's record of each model that scored its quotes
+     **{f"store, model {row.version}": model_card.metric_sets(row.metrics)
+        for row in models.itertuples()}})
 st.subheader("How well it measured")
 news = model_card.news_quotes_summary(cards.get("model_card.json", {}))
 if news:

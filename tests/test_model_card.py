@@ -160,3 +160,15 @@ def test_grouped_cv_macro_f1_is_found_in_either_record_shape():
     assert grouped_cv_macro_f1({"metrics": {"grouped_cv": block}, "params": {}}) == 0.7624  # ingest
     assert grouped_cv_macro_f1({"seed_gold": block}) is None
     assert grouped_cv_macro_f1({}) is None
+
+
+def test_evaluations_name_their_source_only_when_there_are_several():
+    """With one card, "model_card.json: " on every label only made the shipped evaluation too
+    wide for its box at 900 px (a projector)."""
+    card = {"grouped_cv.tfidf_lr": {}, "grouped_cv.two_stage (shipped)": {}}
+    assert list(model_card.evaluation_choices({"model_card.json": card, "stance.json": {}})) == [
+        "grouped_cv.two_stage (shipped)", "grouped_cv.tfidf_lr"]
+    both = model_card.evaluation_choices({"model_card.json": card,
+                                          "store, model v3": {"grouped_cv": {}}})
+    assert list(both) == ["model_card.json: grouped_cv.two_stage (shipped)",
+                          "model_card.json: grouped_cv.tfidf_lr", "store, model v3: grouped_cv"]

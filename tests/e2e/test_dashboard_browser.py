@@ -200,6 +200,20 @@ CUT_FIELDS_JS = """() => {
 }"""
 
 
+# Dropdowns too narrow for their choice (they cannot wrap): at 900 px Model's Evaluation box cut
+# "model_card.json: grouped_cv.two_stage_signed_pairs_emb_svm (shipped)".
+CUT_CHOICES_JS = """() => {
+  const ctx = document.createElement('canvas').getContext('2d');
+  return [...document.querySelectorAll('[data-testid="stSelectbox"] input')]
+    .filter(el => el.offsetParent).filter(el => {
+      const css = getComputedStyle(el);
+      ctx.font = css.font;
+      const room = el.clientWidth - parseFloat(css.paddingLeft) - parseFloat(css.paddingRight);
+      return ctx.measureText(el.value || el.placeholder).width > room + 1;
+    }).map(el => el.getAttribute('aria-label') + ': ' + el.value);
+}"""
+
+
 # Controls whose boxes cross: in fixed columns, at 900 px "Time step" covered "count" ("co week").
 COVERED_CONTROLS_JS = """() => {
   const boxes = [...document.querySelectorAll('[data-testid="stButtonGroup"] button, '
@@ -254,6 +268,7 @@ def test_no_label_control_or_chart_text_is_cut_or_covered(browser, app_url, scre
                 assert page.get_by_test_id("stDownloadButton").count(), name
             # e.g. "Downloa…", "Anonymo…", "Expected calibrat…"
             assert page.evaluate(CUT_LABELS_JS) == [], name
+            assert page.evaluate(CUT_CHOICES_JS) == [], name
             assert page.evaluate(COVERED_CONTROLS_JS) == [], name
             if name in CHART_TEXT_PAGES:
                 assert page.evaluate(CHART_TEXT_JS) == [], name

@@ -535,4 +535,8 @@ def net_stance_authors_vs_model(
     extent = max(0.1, float(df[["net (authors)", "net (model)"]].abs().max().max()))
     fig.update_xaxes(range=[-extent * 1.1, extent * 1.1], tickformat="+.0%", zeroline=True,
                      zerolinecolor="#999", title="supportive share minus opposed share")
-    return _layout(fig, title, height=120 + 40 * len(df))
+    _layout(fig, title, height=120 + 40 * len(df))
+    # the legend under the title, not beside the dots: at 900 px (a projector) it took about a
+    # quarter of the chart's width
+    _legend_under_title(fig, top=60)
+    return fig

@@ -83,8 +83,11 @@ def test_a_full_width_chart_has_its_legend_under_its_title(ro_con):
     a legend on the title's line, right-aligned, ran over the title. The figure cannot know its
     width, so the legend takes a line of its own between the title and the plot."""
     outlets = Q.stance_by_actor_outlet(ro_con, Filters())
+    shares = pd.DataFrame({"actor type": ["military"], "quotes": [4], "net (authors)": [0.5],
+                           "net (model)": [0.25]})
     for fig in (charts.stance_diverging(sample()),
-                charts.stance_diverging(outlets, facet="outlet")):
+                charts.stance_diverging(outlets, facet="outlet"),
+                charts.net_stance_authors_vs_model(shares)):  # Model's dumbbell
         title, legend = top_px(fig, fig.layout.title), top_px(fig, fig.layout.legend)
         assert legend >= title + charts.FONT["size"] * 1.4 + 4  # below the title's line
         assert fig.layout.margin.t >= legend + 22  # and the legend's line above the plot

@@ -405,3 +405,19 @@ def test_framing_sets_two_articles_side_by_side(store_env):
     assert len(titles) == 2 and all("&lt;b&gt;bold&lt;/b&gt;" in t for t in titles)
     assert sum("<mark" in b for b in bodies) == 2
     assert not at.subheader or all("Article" not in s.value for s in at.subheader)
+
+
+def test_a_chosen_issue_too_long_for_its_box_is_written_out_under_it(store_env, monkeypatch):
+    """The sidebar's Issue box shows about 28 characters and cannot wrap: the demo's issues were
+    cut at every window width ("Banning the use of white phosph…")."""
+    from ui import filters
+
+    assert filters.issue_cut("Banning the use of white phosphorus munitions in populated areas")
+    assert not filters.issue_cut("Sending cluster munitions") and not filters.issue_cut(None)
+    issue = "Lifting the landmine ban"  # the fixture's issues are short: pretend the box is too
+    at = run_page("dashboard.py", {"issue": issue})
+    assert issue not in [c.value for c in at.sidebar.caption]
+    monkeypatch.setattr(filters, "ISSUE_BOX_CHARS", 10)
+    at = run_page("dashboard.py", {"issue": issue})
+    assert not at.exception
+    assert issue in [c.value for c in at.sidebar.caption]

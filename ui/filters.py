@@ -120,6 +120,18 @@ def fit_to_options(f: Filters, opts: dict[str, Any]) -> tuple[Filters, list[str]
                    date_to=inside(f.date_to)), dropped
 
 
+# About as many characters as the sidebar's Issue box shows (190 px of 14 px text, at any width
+# of the window): a selectbox cannot wrap, and a longer issue, cut, reads as its neighbour
+# ("Lifting the US ban on anti-pe…", "Reinstating the US ban on an…"), so the chosen one is
+# also written out under the box. A tooltip would not show on a projector.
+ISSUE_BOX_CHARS = 28
+
+
+def issue_cut(issue: str | None) -> bool:
+    """Whether the Issue box cuts this issue's name."""
+    return issue is not None and len(issue) > ISSUE_BOX_CHARS
+
+
 _SOURCE_LABELS = {None: "Named and anonymous", "named": "Named sources only",
                   "anonymous": "Anonymous sources only"}
 
@@ -142,6 +154,8 @@ def sidebar() -> Filters:
     sb.header("Filters")
     sb.selectbox("Issue", [None, *opts["issues"]], key=_W["issue"], on_change=_on_change,
                  format_func=lambda v: "All issues" if v is None else v, placeholder="All issues")
+    if issue_cut(f.issue):
+        sb.caption(f.issue)
     c1, c2 = sb.columns(2)
     c1.date_input("From", key=_W["date_from"], min_value=lo, max_value=hi, on_change=_on_change,
                   format="YYYY-MM-DD")

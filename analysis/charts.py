@@ -404,9 +404,16 @@ def speaker_timeline(df: pd.DataFrame, speaker: str) -> go.Figure:
                     "<i>e.g. “%{customdata[3]}”</i><extra></extra>")
     fig.update_layout(barmode="stack", legend_traceorder="normal")  # opposed first, as elsewhere
     fig.update_yaxes(title="quotes", gridcolor="#eee")
+    if df.groupby("period")["n"].sum().max() <= 6:
+        # quotes come whole: for a speaker with two quotes in a month plotly ticked 0.5 and 1.5
+        fig.update_yaxes(dtick=1)
     fig.update_xaxes(nticks=4)
     _date_ticks(fig)
-    return _layout(fig, title, height=320)
+    _layout(fig, title, height=320)
+    # the legend under the title, not beside the bars: at 900 px (a projector) it took about a
+    # fifth of the chart's width
+    _legend_under_title(fig, top=60)
+    return fig
 
 
 def cue_heatmap(df: pd.DataFrame, by: str = "actor_type",

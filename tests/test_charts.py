@@ -87,7 +87,10 @@ def test_a_full_width_chart_has_its_legend_under_its_title(ro_con):
                            "net (model)": [0.25]})
     for fig in (charts.stance_diverging(sample()),
                 charts.stance_diverging(outlets, facet="outlet"),
-                charts.net_stance_authors_vs_model(shares)):  # Model's dumbbell
+                charts.net_stance_authors_vs_model(shares),  # Model's dumbbell
+                charts.speaker_timeline(pd.DataFrame({
+                    "period": pd.to_datetime(["2024-01-01"]), "stance": ["opposed"], "n": [2],
+                    "example": ["a"]}), "Ada Price")):
         title, legend = top_px(fig, fig.layout.title), top_px(fig, fig.layout.legend)
         assert legend >= title + charts.FONT["size"] * 1.4 + 4  # below the title's line
         assert fig.layout.margin.t >= legend + 22  # and the legend's line above the plot
@@ -287,6 +290,15 @@ def test_speakers_charts_keep_their_labels_apart_on_a_projector():
     axis = charts.speaker_timeline(df, "Ada Price").layout.xaxis
     assert axis.tickangle == 0
     assert axis.tickformatstops[0].value == "%b<br>%Y"
+
+
+def test_a_speakers_timeline_counts_whole_quotes():
+    """With two quotes in a month at most, plotly ticked the count axis at 0.5 and 1.5."""
+    few = pd.DataFrame({"period": pd.to_datetime(["2024-01-01", "2024-02-01"]),
+                        "stance": ["opposed", "supportive"], "n": [2, 1], "example": ["a", "b"]})
+    assert charts.speaker_timeline(few, "Ada Price").layout.yaxis.dtick == 1
+    many = few.assign(n=[40, 1])
+    assert charts.speaker_timeline(many, "Ada Price").layout.yaxis.dtick is None  # plotly's steps
 
 
 def test_framing_charts_keep_their_text_inside_on_a_projector():

@@ -515,7 +515,11 @@ def calibration(bins: pd.DataFrame,
                     " (%{customdata} quotes)<extra></extra>")
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title="model's probability")
     fig.update_yaxes(range=[0, 1], tickformat=".0%", title="share correct", gridcolor="#eee")
-    return _layout(fig, title, height=380)
+    _layout(fig, title, height=380)
+    # the legend under the title, not beside the plot: at 900 px (a projector) it took about a
+    # third of the chart's width
+    _legend_under_title(fig, top=60)
+    return fig
 
 
 def net_stance_authors_vs_model(

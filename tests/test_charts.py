@@ -88,6 +88,7 @@ def test_a_full_width_chart_has_its_legend_under_its_title(ro_con):
     for fig in (charts.stance_diverging(sample()),
                 charts.stance_diverging(outlets, facet="outlet"),
                 charts.net_stance_authors_vs_model(shares),  # Model's dumbbell
+                charts.calibration(pd.DataFrame({"confidence": [0.5], "accuracy": [0.4]})),
                 charts.speaker_timeline(pd.DataFrame({
                     "period": pd.to_datetime(["2024-01-01"]), "stance": ["opposed"], "n": [2],
                     "example": ["a"]}), "Ada Price")):

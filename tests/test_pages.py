@@ -234,7 +234,7 @@ def test_divisions_and_speakers_charts_hold_their_categories(store_env):
     assert {t["name"] for t in time_chart["data"]} == {"supportive", "opposed", "neutral"}
     at = run_page("pages/3_Speakers.py")
     anonymity = chart_specs(at)[1]
-    assert anonymity["data"][0]["x"] == list(ACTOR_TYPES)
+    assert anonymity["data"][0]["y"] == list(ACTOR_TYPES)  # one row per actor type
 
 
 def test_confidence_threshold_narrows_the_divisions(store_env):

@@ -254,3 +254,12 @@ def test_one_name_typed_two_ways_is_two_speakers():
     rows = Q.top_speakers(con, Filters(), limit=5)
     assert list(zip(rows["speaker"], rows["actor_type"], rows["n"])) == [
         ("Dana Whitfield", "congressional", 2), ("Dana Whitfield", "military", 1)]
+
+
+def test_a_date_range_that_ends_before_it_starts_is_named_not_applied():
+    f, invalid = Filters.parse_query_params(
+        {"date_from": ["2026-01-01"], "date_to": ["2025-01-01"], "stances": ["opposed"]})
+    assert invalid == ["date_from “2026-01-01” after date_to “2025-01-01”"]
+    assert (f.date_from, f.date_to, f.stances) == (None, None, ("opposed",))
+    f, invalid = Filters.parse_query_params({"date_from": ["2025-01-01"], "date_to": ["2025-01-01"]})
+    assert not invalid and f.date_from == f.date_to

@@ -132,6 +132,10 @@ class Filters:
                     kw[f.name] = value
             except ValueError:
                 invalid.append(f"{f.name} “{value}”")
+        if kw.get("date_from") and kw.get("date_to") and kw["date_from"] > kw["date_to"]:
+            # a range that ends before it starts holds nothing; named, like any other slip of a
+            # hand-edited link, rather than shown as "no quotes match"
+            invalid.append(f"date_from “{kw.pop('date_from')}” after date_to “{kw.pop('date_to')}”")
         return cls(**kw), invalid
 
     def describe(self) -> dict[str, Any]:

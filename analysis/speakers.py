@@ -11,11 +11,12 @@ pronoun's sentence and the two before, else in the two reporter's sentences befo
 paragraph (quoted sentences between do not count); a role beside a name is that person ("Lina
 Saar, an adviser"), and "the official" or "the general" the one introduced before; a document
 ("the memo") to its author ("Hegseth's memo"); anonymous sources ("a senior official") to
-"anonymous <descriptor>"; an unnamed spokesperson to the body they speak for on the record
-("a spokesperson for the alliance" after "NATO declined ..."; "a Pentagon spokesperson"); capitals and countries as metonyms to "Government of <country>"; a
-person to the longest form of their name in the article ("McCain" -> "John McCain"), even one
-the tagger left untagged or called an organisation ("Representative Nolan Fairbanks"); any other
-phrase without its article or sentence-start capital ("Diplomats said" -> "diplomats").
+"anonymous <descriptor>"; an unnamed spokesperson to the body they speak for on the record ("a
+spokesperson for the alliance" after "NATO declined ..."; "a Pentagon spokesperson"); capitals and
+countries as metonyms to "Government of <country>"; a person to the longest form of their name in
+the article ("McCain" -> "John McCain"), even one the tagger left untagged or called an
+organisation ("Representative Nolan Fairbanks"); any other phrase without its article or
+sentence-start capital ("Diplomats said" -> "diplomats").
 Reading a name from its tokens (titles, hyphens, the tagger's misses) is analysis.names; word
 lists live in analysis/resources/.
 """

@@ -63,7 +63,9 @@ def written_words(tokens: Iterable[Token]) -> list[str]:
         if t.is_space:  # a line break inside a wrapped name ("Gabrielius\nLandsbergis")
             continue
         joined = previous is not None and t.i == previous.i + 1 and not previous.whitespace_
-        if out and joined and (t.text == "-" or out[-1].endswith("-")):
+        # a possessive ending stays on its word: "Park's spokesperson", not "Park 's"
+        if out and joined and (t.text == "-" or out[-1].endswith("-")
+                               or t.lower_ in ("'s", "\u2019s")):
             out[-1] += t.text
         else:
             out.append(t.text)

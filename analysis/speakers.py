@@ -550,6 +550,9 @@ class SpeakerResolver:
             return False
         if span[0].lower_ in _INDEFINITE or _familiar_with(head):
             return True
+        if head.lower_ in _SPOKESPEOPLE:  # "Senator Ellen Park's spokesperson", unnamed
+            owner = self._owner(head)
+            return owner is not None and self._speaks_as_person(owner)
         return head.lower_ in ("sources", "source", "insiders") and len(span) <= 3
 
     def _author(self, head: Token, depth: int) -> Speaker | None:
@@ -590,6 +593,9 @@ class SpeakerResolver:
                 if obj.pos_ == "PROPN" or obj.ent_type_ in ("ORG", "GPE"):
                     return self.resolve_head(obj, depth + 1)
                 return self._body_before(head, "ORG", depth, bare=False)  # "for the agency"
+        owner = self._owner(head)
+        if owner is not None:  # "NATO's spokesperson"; a person's one is anonymous
+            return None if self._speaks_as_person(owner) else self.resolve_head(owner, depth + 1)
         if any(c.dep_ in ("amod", "nmod", "poss") for c in head.children):
             # "a Russian defence ministry spokeswoman", "China's foreign ministry spokesman":
             # the speaker must not become "defence ministry", whichever country's it is
@@ -601,6 +607,18 @@ class SpeakerResolver:
         if [c.lower_ for c in compounds] == ["government"] and not list(compounds[0].children):
             return self._body_before(head, "GPE", depth)  # not "a Chinese government spokesman"
         return None if compounds else self._body_before(head, "ORG", depth)
+
+    @staticmethod
+    def _owner(head: Token) -> Token | None:
+        """Whose spokesperson, when the words say so with a possessive alone ("NATO's
+        spokesperson", "Senator Ellen Park's spokesperson"); not "China's foreign ministry
+        spokesman", whose owner is the ministry's."""
+        if any(c.dep_ in ("compound", "amod", "nmod") for c in head.children):
+            return None
+        owner = next((c for c in head.children if c.dep_ == "poss"), None)
+        if owner is None or not (owner.pos_ == "PROPN" or owner.ent_type_ in ("ORG", "GPE")):
+            return None
+        return owner
 
     def _body_before(self, head: Token, label: str, depth: int, bare: bool = True
                      ) -> Speaker | None:

@@ -661,6 +661,7 @@ def test_a_dash_parsed_as_a_subject_is_not_the_speaker(nlp) -> None:
      "aim remained to fill the ranks with volunteers.", "Government of Germany"),
     ("‘We take no position on munitions,’ said a spokesperson for the Veterans of Foreign Wars.",
      "Veterans of Foreign Wars"),
+    ("NATO's spokesperson said the alliance would decide later.", "NATO"),
 ])
 def test_an_unnamed_spokesperson_speaks_for_the_body(nlp, text: str, speaker: str) -> None:
     """A spokesperson is a body's voice on the record, not a source the reporter shields: the
@@ -685,6 +686,9 @@ def test_an_unnamed_spokesperson_speaks_for_the_body(nlp, text: str, speaker: st
      "alliance said.", "anonymous spokesperson"),
     ("The White House defended the change. Senator Ellen Park criticised it. A spokesperson said "
      "the decision was final.", "anonymous spokesperson"),
+    # unnamed, whoever's it is: not a named speaker called "Senator Ellen Park 's spokesperson"
+    ("Senator Ellen Park opposed the sale. Senator Ellen Park's spokesperson said the senator "
+     "would vote no.", "anonymous Senator Ellen Park's spokesperson"),
 ])
 def test_a_spokesperson_for_no_named_body_stays_unnamed(nlp, text: str, speaker: str) -> None:
     att = find_attributions(nlp(text))[-1]

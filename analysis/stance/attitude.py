@@ -19,12 +19,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-import numpy as np
-from scipy import sparse
-
-from analysis.stance.features import StatelessTransformer, as_frame, content_words, lemma, words
+from analysis.stance.features import DenseCues, content_words, lemma, words
 from analysis.stance.negation import is_negator
 
 FEATURES = ("approves_of_change", "disapproves_of_change")
@@ -108,13 +104,10 @@ def attitude(text: str, issue: str) -> tuple[float, float]:
     return found[0], found[1]
 
 
-class ChangeAttitude(StatelessTransformer):
+class ChangeAttitude(DenseCues):
     """`attitude` of every (text, issue) row as two dense columns."""
 
-    def transform(self, X: Any) -> sparse.csr_matrix:
-        X = as_frame(X)
-        rows = [attitude(text, issue) for text, issue in zip(X["text"], X["issue"])]
-        return sparse.csr_matrix(np.asarray(rows, dtype=float).reshape(-1, len(FEATURES)))
+    FEATURES = FEATURES
 
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.asarray(FEATURES, dtype=object)
+    def cues(self, text: str, issue: str) -> tuple[float, float]:
+        return attitude(text, issue)

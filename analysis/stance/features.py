@@ -279,25 +279,39 @@ class IssueNgrams(StatelessTransformer):
         return np.asarray(["issue_ngrams"], dtype=object)
 
 
-class QuoteShape(StatelessTransformer):
+class DenseCues(StatelessTransformer):
+    """A few dense columns per (text, issue) row, each row from one function of the pair: a
+    subclass names the columns in `FEATURES` and computes them in `cues` (`QuoteShape`,
+    `valence.Valence`, `attitude.ChangeAttitude`)."""
+
+    FEATURES: tuple[str, ...] = ()
+
+    def cues(self, text: str, issue: str) -> Sequence[float]:
+        raise NotImplementedError
+
+    def transform(self, X: Any) -> sparse.csr_matrix:
+        X = as_frame(X)
+        rows = [self.cues(text, issue) for text, issue in zip(X["text"], X["issue"])]
+        return sparse.csr_matrix(np.asarray(rows, dtype=float).reshape(-1, len(self.FEATURES)))
+
+    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
+        return np.asarray(self.FEATURES, dtype=object)
+
+
+class QuoteShape(DenseCues):
     """Two dense cues for 'neutral': how long the quote is and how much of the issue it mentions.
 
     Short fragments ("weak,") and quotes that never touch the issue's words are mostly neutral.
     """
 
-    def transform(self, X: Any) -> sparse.csr_matrix:
-        X = as_frame(X)
-        rows = []
-        for text, issue in zip(X["text"], X["issue"]):
-            n = len(words(text))
-            issue_stems = {stem(w) for w in content_words(issue)}
-            text_stems = {stem(w) for w in content_words(text)}
-            overlap = len(issue_stems & text_stems) / max(len(issue_stems), 1)
-            rows.append([np.log1p(n) / 4.0, float(n <= 3), overlap])
-        return sparse.csr_matrix(np.asarray(rows, dtype=float).reshape(-1, 3))
+    FEATURES = ("log_length", "fragment", "issue_overlap")
 
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.asarray(["log_length", "fragment", "issue_overlap"], dtype=object)
+    def cues(self, text: str, issue: str) -> Sequence[float]:
+        n = len(words(text))
+        issue_stems = {stem(w) for w in content_words(issue)}
+        text_stems = {stem(w) for w in content_words(text)}
+        overlap = len(issue_stems & text_stems) / max(len(issue_stems), 1)
+        return [np.log1p(n) / 4.0, float(n <= 3), overlap]
 
 
 class SignedText(BaseEstimator, TransformerMixin):

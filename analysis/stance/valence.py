@@ -16,10 +16,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
-from scipy import sparse
-
-from analysis.stance.features import StatelessTransformer, as_frame, content_words, stem, words
+from analysis.stance.features import DenseCues, content_words, stem, words
 
 FEATURES = ("tone_positive", "tone_negative", "tone_compound")
 
@@ -49,13 +46,10 @@ def tone(text: str, issue: str) -> tuple[float, float, float]:
     return scores["pos"], scores["neg"], scores["compound"]
 
 
-class Valence(StatelessTransformer):
+class Valence(DenseCues):
     """`tone` of every (text, issue) row as three dense columns."""
 
-    def transform(self, X: Any) -> sparse.csr_matrix:
-        X = as_frame(X)
-        rows = [tone(text, issue) for text, issue in zip(X["text"], X["issue"])]
-        return sparse.csr_matrix(np.asarray(rows, dtype=float).reshape(-1, len(FEATURES)))
+    FEATURES = FEATURES
 
-    def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        return np.asarray(FEATURES, dtype=object)
+    def cues(self, text: str, issue: str) -> tuple[float, float, float]:
+        return tone(text, issue)

@@ -70,7 +70,11 @@ def _wrap(title: str, chars: int) -> tuple[str, int]:
     return wrapped, wrapped.count("<br>") + 1
 
 
-def _layout(fig: go.Figure, title: str, height: int | None = None) -> go.Figure:
+def _layout(fig: go.Figure, title: str, height: int | None = None,
+            legend_top: int | None = None) -> go.Figure:
+    """The house style: the title wrapped at `TITLE_CHARS`, left-aligned, with room above the plot
+    for each of its lines. With `legend_top` (the plot's top margin under a one-line title,
+    without the legend), the legend gets a line of its own under the title (`LEGEND_LINE`)."""
     wrapped, lines = _wrap(title, TITLE_CHARS)
     extra = TITLE_LINE * (lines - 1)  # room above the plot for each line after the first
     fig.update_layout(title=dict(text=wrapped, x=0, xanchor="left"), font=FONT,
@@ -78,11 +82,9 @@ def _layout(fig: go.Figure, title: str, height: int | None = None) -> go.Figure:
                       hoverlabel=dict(align="left"), plot_bgcolor="white")
     if height:
         fig.update_layout(height=height + extra)
+    if legend_top is not None:
+        _legend_under_title(fig, legend_top, extra)
     return fig
-
-
-def _title_lines(fig: go.Figure) -> int:
-    return str(fig.layout.title.text or "").count("<br>") + 1
 
 
 def _fit_narrow_title(fig: go.Figure, title: str, height: int) -> None:
@@ -101,11 +103,10 @@ def _fit_narrow_title(fig: go.Figure, title: str, height: int) -> None:
 LEGEND_LINE = dict(title_top=10, legend_top=36, height=26)
 
 
-def _legend_under_title(fig: go.Figure, top: int) -> None:
+def _legend_under_title(fig: go.Figure, top: int, extra: int) -> None:
     """Title, then a horizontal legend on a line of its own, then the plot (`top`: the margin
-    above the plot for a one-line title without the legend); the figure grows by the legend's
-    line (`_layout` has already made room for a title's further lines)."""
-    extra = TITLE_LINE * (_title_lines(fig) - 1)
+    above the plot for a one-line title without the legend; `extra`: the room `_layout` made
+    for the title's further lines); the figure grows by the legend's line."""
     height = int(fig.layout.height) + LEGEND_LINE["height"]
     fig.update_layout(
         height=height, margin_t=top + extra + LEGEND_LINE["height"],
@@ -146,8 +147,8 @@ def _symmetric_ticks(fig: go.Figure, extent: float, measure: str, few: bool = Fa
         step = _nice_step(extent / 2 if extent else 0.5)
         step = step if measure == "share" else _whole(step)
         vals = [-step, 0.0, step]
-        text = [f"{step:.0%}" if measure == "share" else f"{int(step):,}"]
-        text = [text[0], "0", text[0]]  # a bare 0: "50% 0% 50%" read as one run
+        label = f"{step:.0%}" if measure == "share" else f"{int(step):,}"
+        text = [label, "0", label]  # a bare 0: "50% 0% 50%" read as one run
         fig.update_xaxes(tickangle=0, tickfont_size=11)
     elif measure == "share" and few:
         vals = [-extent, 0.0, extent]
@@ -234,12 +235,11 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
                                                    font_size=11))
     # height follows the number of rows, so one actor type is one slim bar, not a wall
     height = 150 + 36 * len(order) if not facet else 120 + 230 * math.ceil(n_facets / 3)
-    _layout(fig, title, height=height)
+    # narrow: the legend goes under the plot (below); else on a line under the title, with room
+    # for the first row of panel titles under it
+    _layout(fig, title, height=height, legend_top=None if narrow else 80 if facet else 60)
     # short enough for a 440 px chart (a projector): "… supportive →" lost its arrow there
     fig.update_layout(xaxis_title="← opposed · neutral · supportive →" if not facet else None)
-    if not narrow:
-        # room for the first row of panel titles under the legend's line
-        _legend_under_title(fig, top=80 if facet else 60)
     if narrow:
         _fit_narrow_title(fig, title, height + 30)  # 30: the legend under the plot
         fig.update_layout(
@@ -304,10 +304,8 @@ def stance_over_time(df: pd.DataFrame, measure: str = "share",
     fig.update_xaxes(title="", nticks=3)
     _date_ticks(fig)
     rows = math.ceil(len(order) / 4)
-    _layout(fig, title, height=120 + 220 * rows)
     # the legend on its own line under the title, not beside the panels: it took their width
-    _legend_under_title(fig, top=80)
-    return fig
+    return _layout(fig, title, height=120 + 220 * rows, legend_top=80)
 
 
 def _date_ticks(fig: go.Figure) -> None:
@@ -409,11 +407,9 @@ def speaker_timeline(df: pd.DataFrame, speaker: str) -> go.Figure:
         fig.update_yaxes(dtick=1)
     fig.update_xaxes(nticks=4)
     _date_ticks(fig)
-    _layout(fig, title, height=320)
     # the legend under the title, not beside the bars: at 900 px (a projector) it took about a
     # fifth of the chart's width
-    _legend_under_title(fig, top=60)
-    return fig
+    return _layout(fig, title, height=320, legend_top=60)
 
 
 def cue_heatmap(df: pd.DataFrame, by: str = "actor_type",
@@ -515,11 +511,9 @@ def calibration(bins: pd.DataFrame,
                     " (%{customdata} quotes)<extra></extra>")
     fig.update_xaxes(range=[0, 1], tickformat=".0%", title="model's probability")
     fig.update_yaxes(range=[0, 1], tickformat=".0%", title="share correct", gridcolor="#eee")
-    _layout(fig, title, height=380)
     # the legend under the title, not beside the plot: at 900 px (a projector) it took about a
     # third of the chart's width
-    _legend_under_title(fig, top=60)
-    return fig
+    return _layout(fig, title, height=380, legend_top=60)
 
 
 def net_stance_authors_vs_model(
@@ -546,8 +540,6 @@ def net_stance_authors_vs_model(
     extent = max(0.1, float(df[["net (authors)", "net (model)"]].abs().max().max()))
     fig.update_xaxes(range=[-extent * 1.1, extent * 1.1], tickformat="+.0%", zeroline=True,
                      zerolinecolor="#999", title="supportive share minus opposed share")
-    _layout(fig, title, height=120 + 40 * len(df))
     # the legend under the title, not beside the dots: at 900 px (a projector) it took about a
     # quarter of the chart's width
-    _legend_under_title(fig, top=60)
-    return fig
+    return _layout(fig, title, height=120 + 40 * len(df), legend_top=60)

@@ -60,8 +60,9 @@ CARD = ROOT / "data" / "model_card.json"
 
 # Candidates compared by grouped CV; "shipped" is DEFAULT_PARAMS.
 NGRAMS: dict[str, Any] = {**DEFAULT_PARAMS, "emb": 0.0}  # the shipped model minus its embeddings
-# ... and minus negation scopes, tone and attitude toward the change
-PLAIN = {**NGRAMS, "negation_scope": 0, "valence": False, "attitude": False}
+# The cues added to the n-grams: negation scopes, tone and attitude toward the change, switched off.
+WITHOUT_CUES: dict[str, Any] = {"negation_scope": 0, "valence": False, "attitude": False}
+PLAIN = {**NGRAMS, **WITHOUT_CUES}  # ... and minus those cues
 CANDIDATES: dict[str, dict[str, Any]] = {
     # LR candidates run uncalibrated here: temperature scaling would not change their labels.
     "tfidf_lr": {**PLAIN, "kind": "lr", "C": 4.0, "signed": False, "cross": False,
@@ -72,7 +73,7 @@ CANDIDATES: dict[str, dict[str, Any]] = {
     "tfidf_signed_pairs_svm (one stage)": {**PLAIN, "two_stage": False},
     "two_stage_signed_pairs_svm (no embeddings)": NGRAMS,
     "two_stage_signed_pairs_emb_svm, no negation scopes, tone or attitude": {
-        **DEFAULT_PARAMS, "negation_scope": 0, "valence": False, "attitude": False},
+        **DEFAULT_PARAMS, **WITHOUT_CUES},
     "two_stage_signed_pairs_emb_svm, no attitude toward the change": {
         **DEFAULT_PARAMS, "attitude": False},
     "two_stage_signed_pairs_emb_svm (shipped)": dict(DEFAULT_PARAMS),

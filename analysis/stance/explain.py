@@ -7,9 +7,9 @@ more it weighs for k than for the average class. Character n-grams are shared ou
 words that contain them, and issue x quote pairs are credited to their quote word, so the
 dashboard can highlight words of the quote. Issue-signed and issue-specific n-grams count for the
 n-gram itself; one read inside a negation's scope is shown as "step backward (negated)". Dense
-cues (length, issue overlap, tone, embeddings) are not words: `explain_by_kind`
-reports their share of the decision next to the words' share, and `explain_embedding` traces the
-embedding's share back to words by leaving each out in turn. Where an issue has a model of its
+cues (length, issue overlap, tone, attitude toward the change, embeddings) are not words:
+`explain_by_kind` reports their share of the decision next to the words' share, and
+`explain_embedding` traces the embedding's share back to words by leaving each out in turn. Where an issue has a model of its
 own (`experts.IssueExperts`), both models' contributions count by their weight in the mixture.
 """
 
@@ -133,7 +133,7 @@ EVIDENCE_KINDS = {"word": "words", "signed": "words", "cross": "words", "issue":
 
 def explain_by_kind(pipe: Pipeline, text: str, issue: str, label: str) -> dict[str, float]:
     """Net contribution toward `label` of each kind of evidence (words, sentence meaning, shape,
-    tone).
+    tone, attitude toward the change: `EVIDENCE_KINDS`).
 
     The listed terms of `explain_pipeline` only cover "words"; this says how much of the
     decision came from the sentence embedding and the dense cues instead.

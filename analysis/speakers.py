@@ -88,6 +88,13 @@ def anonymous_phrases() -> frozenset[str]:
     return word_list("anonymous_phrases.txt")
 
 
+def says_unnamed(description: str) -> bool:
+    """Whether a description holds one of `anonymous_phrases` ("who spoke on condition of
+    anonymity", "who was not authorized to speak")."""
+    low = description.lower()
+    return any(p in low for p in anonymous_phrases())
+
+
 @lru_cache(maxsize=1)
 def group_nouns() -> frozenset[str]:
     return word_list("group_nouns.txt")
@@ -232,7 +239,7 @@ def _description(head: Token, inside: list[int]) -> str:
             # "X, who directs advocacy at the Center for Civilians in Conflict": a who-clause
             # describes a person's role, which actor typing needs
             who = child.dep_ == "relcl" and child.left_edge.lower_ == "who"
-            if short or who or any(p in clause for p in anonymous_phrases()):
+            if short or who or says_unnamed(clause):
                 end = child.right_edge.i + 1
             else:
                 break
@@ -497,8 +504,7 @@ class SpeakerResolver:
                 anonymous = earlier.anonymous or self._is_anonymous(span, head, desc)
                 return Speaker(earlier.speaker, span.text, anonymous, earlier.context)
         # after the earlier mention: "the spokesman" is first the one introduced before
-        if low in _SPOKESPEOPLE and depth < 2 and not any(
-                p in desc.lower() for p in anonymous_phrases()):
+        if low in _SPOKESPEOPLE and depth < 2 and not says_unnamed(desc):
             body = self._spoken_for(head, depth)
             if body is not None:
                 return Speaker(body.speaker, span.text, body.anonymous, body.context)
@@ -543,8 +549,7 @@ class SpeakerResolver:
                     self.titled.setdefault(canonical, []).append(span.text)
 
     def _is_anonymous(self, span: Span, head: Token, desc: str) -> bool:
-        low = desc.lower()
-        if any(p in low for p in anonymous_phrases()):
+        if says_unnamed(desc):
             return True
         if head.lower_ not in anonymous_heads():
             return False

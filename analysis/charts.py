@@ -204,7 +204,10 @@ def stance_diverging(df: pd.DataFrame, measure: str = "share", facet: str | None
     kw: dict[str, Any] = {}
     n_facets = 1
     if facet:
-        facets = list(dict.fromkeys(df.sort_values("n", ascending=False)[facet]))
+        # most-quoted first, ties by name: the query returns tied outlets in any order, and
+        # the panels must not swap places from one run to the next
+        totals = df.groupby(facet)["n"].sum()
+        facets = sorted(totals.index, key=lambda value: (-totals[value], str(value)))
         n_facets = len(facets)
         kw = dict(facet_col=facet, facet_col_wrap=3, facet_row_spacing=0.06,
                   facet_col_spacing=0.06,  # room between one panel's tick labels and the next's

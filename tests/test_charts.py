@@ -132,6 +132,27 @@ def test_small_multiples_have_one_panel_per_outlet(ro_con):
     assert all(len(c) == 6 for t in fig.data for c in t.customdata)  # outlet for drill-down
 
 
+def test_small_multiples_order_outlets_by_quotes_then_name_whatever_the_row_order():
+    """Outlets tied on quotes came back from the query in any order, and their panels swapped
+    places from one run to the next."""
+    rows = [("Courier", "military", "supportive", 2), ("Ledger", "expert", "opposed", 3),
+            ("Herald", "military", "opposed", 1), ("Herald", "expert", "neutral", 2),
+            ("Atlas", "military", "neutral", 3), ("Zenith", "expert", "supportive", 5)]
+    df = pd.DataFrame(rows, columns=["outlet", "actor_type", "stance", "n"]).assign(
+        share=1.0, example="…")
+
+    def panels(frame: pd.DataFrame) -> list[tuple[str, float, float]]:
+        fig = charts.stance_diverging(frame, "count", facet="outlet")
+        # read row by row from the top left, as a reader does
+        return sorted(((a.text, round(a.x, 3), round(a.y, 3)) for a in fig.layout.annotations),
+                      key=lambda p: (-p[2], p[1]))
+
+    first = panels(df)
+    assert [name for name, _, _ in first] == ["Zenith", "Atlas", "Herald", "Ledger", "Courier"]
+    for seed in range(5):
+        assert panels(df.sample(frac=1, random_state=seed)) == first
+
+
 def test_small_multiples_keep_their_labels_apart_on_a_projector(ro_con):
     """A panel is about 100 px wide at 900 px (a projector): nine tick labels each were turned
     sideways and ran together ("75%50%25%0%"), and over time four actor types' panel titles ran

@@ -35,6 +35,24 @@ ISSUE = "Closing the harbour to cruise ships"
     # "against" and "in favour of" are attitudes too
     ("We are not against this decision.", (1.0, 0.0)),
     ("We are firmly in favour of the move.", (1.0, 0.0)),
+    # a verdict said of the change counts the same way
+    ("It is a wise decision.", (1.0, 0.0)),
+    ("This decision is the right call.", (1.0, 0.0)),
+    ("It's long overdue.", (1.0, 0.0)),
+    ("Closing the harbour is a step in the right direction.", (1.0, 0.0)),
+    ("It would be a grave mistake.", (0.0, 1.0)),
+    ("This reckless move will cost the town its jobs.", (0.0, 1.0)),
+    ("It is wrong to close the harbour.", (0.0, 1.0)),
+    ("This is no betrayal of the town.", (1.0, 0.0)),
+    ("This isn't a mistake.", (1.0, 0.0)),
+    # ... and not when said of something else
+    ("It is a dangerous world out there.", (0.0, 0.0)),
+    ("It is wrong to leave the workers without pay.", (0.0, 0.0)),
+    ("Keeping the harbour open was a mistake, and that was wrong.", (0.0, 0.0)),
+    ("Critics who call this decision reckless are wrong.", (0.0, 0.0)),
+    ("That is the right of every port.", (0.0, 0.0)),
+    ("They will respond with necessary measures.", (0.0, 0.0)),
+    ("It may not be catastrophic, but it worries me.", (0.0, 0.0)),
 ])
 def test_attitude_toward_the_change(text: str, expected: tuple[float, float]) -> None:
     assert attitude(text, ISSUE) == expected

@@ -118,8 +118,9 @@ def show_reasons(row: dict[str, Any]) -> None:
         # each kind is defined only when it is listed
         defined = (" \"Tone\" is how positive or negative its words are (VADER); it only "
                    "decides whether the quote takes a side, not which." if "tone" in kinds else "")
-        defined += (" \"Attitude toward the change\" is an attitude word aimed at the change "
-                    "itself (\"we support this decision\", \"we cannot back the move\")."
+        defined += (" \"Attitude toward the change\" is an attitude word or a verdict aimed at "
+                    "the change itself (\"we support this decision\", \"we cannot back the "
+                    "move\", \"it would be a mistake\")."
                     if "attitude toward the change" in kinds else "")
         st.caption("Net push toward the answer by kind of evidence: "
                    + ", ".join(f"{kind} {value:+.2f}" for kind, value in kinds.items())

@@ -7,7 +7,9 @@ led by "this", "the", "today's"... ("this decision", "the government's move"), a
 before the verb turns it round ("we cannot support this decision"); "neither welcome nor oppose"
 says neither, and nor does someone else's attitude in a relative clause ("critics who oppose this
 decision are wrong") or one aimed at a decision that names another change ("the decision to keep
-the ban" toward lifting it). The words are data, in attitude_words.txt.
+the ban" toward lifting it). A verdict said of the change counts the same way: "a wise
+decision", "it would be a mistake", "lifting the embargo is long overdue", "this is no betrayal".
+The words are data, in attitude_words.txt.
 
 The polarity stage reads these. Its other blocks learn what a word means *for an issue*, and the
 training statements use "support" mostly for a ban ("we support the ban" toward lifting it), so
@@ -31,6 +33,23 @@ _LEADERS = frozenset({"the", "this", "that", "these", "its", "their", "our", "yo
                       "wholeheartedly", "very", "much"})
 _BARE = frozenset({"it", "this", "that"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
+_RELATIVE_PRONOUNS = _RELATIVE - {"that"}  # "that" also opens "I think that this is wise"
+# A verdict said of the change: "<it | this | this decision | lifting the ban> <is> <not> <a> wise".
+_COPULAS = frozenset({"is", "was", "be", "been", "are", "were", "seems", "remains", "isn't",
+                      "wasn't", "it's", "this's"})
+_SUBJECT_COPULAS = frozenset({"it's"})  # subject and copula in one token
+_BEFORE_COPULA = frozenset({"would", "will", "could", "might", "may", "must", "has", "have",
+                            "had", "also", "still", "surely", "frankly"})
+_BEFORE_VERDICT = frozenset({"a", "an", "the", "very", "truly", "so", "really", "deeply", "simply",
+                             "clearly", "absolutely", "utterly", "entirely", "quite", "hugely",
+                             "grave", "serious", "big", "huge", "historic", "major", "also",
+                             "just", "both", "most", "more"})
+# Words a predicative verdict may be followed by; a noun after it means the verdict is that
+# noun's ("it is a dangerous world"), and the quote's words carry no punctuation to end on.
+_AFTER_VERDICT = frozenset({"to", "for", "of", "and", "but", "because", "as", "in", "on", "at",
+                            "by", "or", "if", "when", "since", "given", "which", "that", "from",
+                            "we", "i", "it", "this", "they", "he", "she", "you", "so", "now",
+                            "today", "too", "indeed", "yes", "frankly", "though", "however"})
 
 
 @lru_cache(maxsize=1)
@@ -44,7 +63,8 @@ def attitude_words() -> dict[str, tuple[tuple[str, ...], ...]]:
             current = sections.setdefault(line[1:-1], [])
         elif line and current is not None:
             current.append(tuple(lemma(w) for w in line.split()))
-    return {name: tuple(entries) for name, entries in sections.items()}
+    # longest first, so that "right call" is found before "right"
+    return {name: tuple(sorted(entries, key=len, reverse=True)) for name, entries in sections.items()}
 
 
 def _match(lemmas: list[str], i: int, entries: tuple[tuple[str, ...], ...]) -> int:
@@ -82,6 +102,54 @@ def _change_nouns() -> frozenset[str]:
     return frozenset(entry[0] for entry in attitude_words()["change"])
 
 
+def _verdict_on_change(tokens: list[str], lemmas: list[str], start: int, end: int,
+                       change: str | None) -> tuple[bool, bool]:
+    """(aimed at the change, negated) for the verdict words tokens[start:end].
+
+    Aimed: "a wise decision" (the verdict leads a noun for the change), or "it is wise",
+    "this decision would be a mistake", "lifting the ban is long overdue" (said of it); "it is
+    wise to <verb>" only when the verb is the issue's. Negated: "this is no betrayal".
+    """
+    if end < len(tokens) and lemmas[end] in _change_nouns():
+        # "a wise decision", "this reckless move"; not "(respond with) necessary measures"
+        led = start > 0 and (tokens[start - 1] in _LEADERS | {"a", "an"}
+                             or tokens[start - 1].endswith("'s"))
+        return led and _aims_at_change(tokens, lemmas, end, change), False
+    if end < len(tokens) and (tokens[end] not in _AFTER_VERDICT
+                              or (tokens[end] == "of" and tokens[start] == "right")):
+        return False, False  # "the right of every nation" is the noun
+    j, negated = start - 1, False
+    while j >= 0 and tokens[j] not in _COPULAS and (tokens[j] in _BEFORE_VERDICT
+                                                    or is_negator(tokens[j])):
+        negated |= is_negator(tokens[j])
+        j -= 1
+    if j < 0 or tokens[j] not in _COPULAS:
+        return False, False
+    negated |= is_negator(tokens[j])
+    if tokens[j] in _SUBJECT_COPULAS:
+        subject = j
+    else:
+        subject = j - 1
+        while subject >= 0 and (tokens[subject] in _BEFORE_COPULA or is_negator(tokens[subject])):
+            negated |= is_negator(tokens[subject])
+            subject -= 1
+    if subject < 0 or (negated and end < len(tokens) and tokens[end] == "but"):
+        return False, False  # "it may not be catastrophic, but ...": a concession
+    if tokens[subject] in _SUBJECT_COPULAS or tokens[subject] in ("it", "this"):
+        # not "that": "..., and that was a mistake" judges what was just said
+        if subject and tokens[subject - 1] in _RELATIVE | {"if", "whether"}:
+            return False, False
+        # "it is wise to <verb> ...": the infinitive is what is judged
+        if end + 1 < len(tokens) and tokens[end] == "to":
+            return change is not None and lemmas[end + 1] == change, negated
+        return True, negated
+    if lemmas[subject] in _change_nouns():
+        # not "critics who oppose this decision are wrong": the verdict is on the critics
+        return not _RELATIVE_PRONOUNS & set(tokens[max(0, subject - 4):subject]), negated
+    # "lifting the ban is a mistake": the issue's verb opens the subject, a few words back
+    return change is not None and change in lemmas[max(0, subject - 4):subject + 1], negated
+
+
 def attitude(text: str, issue: str) -> tuple[float, float]:
     """(approves, disapproves) of the change: 1.0 or 0.0 each."""
     tokens = words(text)
@@ -101,6 +169,13 @@ def attitude(text: str, issue: str) -> tuple[float, float]:
                 continue
             negated = any(is_negator(t) for t in tokens[max(0, i - 3):i])
             found[1 - side if negated else side] = 1.0
+        for side, section in enumerate(("good", "bad")):
+            n = _match(lemmas, i, lexicon[section])
+            if not n:
+                continue
+            aimed, negated = _verdict_on_change(tokens, lemmas, i, i + n, change)
+            if aimed:
+                found[1 - side if negated else side] = 1.0
     return found[0], found[1]
 
 

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from analysis.errors import StanceError
 from analysis.records import ACTOR_TYPES
+from analysis.wording import counted
 
 CONTRACT_FIELDS = (
     "doc_id", "quote", "start", "end", "pieces", "kind", "cue", "speaker", "speaker_mention",
@@ -91,9 +92,9 @@ def cmd_reextract(args: argparse.Namespace) -> int:
     finally:
         con.close()
     n = summary.articles_added
-    print(f"{n} stored article{'s' * (n != 1)} extracted again: {summary.quotes_added} quotes")
+    print(f"{counted(n, 'stored article')} extracted again: {counted(summary.quotes_added, 'quote')}")
     if lost:
-        print(f"{lost} corrected quote{'s' * (lost != 1)} not found by this extraction (a span or "
+        print(f"{counted(lost, 'corrected quote')} not found by this extraction (a span or "
               "a split changed); the corrections are kept and apply again if the quote comes back")
     return 0
 
@@ -189,7 +190,7 @@ def cmd_corrections(args: argparse.Namespace) -> int:
                         n = export_corrections(con, fh)
                 except OSError as exc:
                     raise StanceError(f"{args.file}: cannot write ({exc.strerror})") from exc
-            print(f"{n} correction{'s' * (n != 1)} exported", file=sys.stderr)
+            print(f"{counted(n, 'correction')} exported", file=sys.stderr)
         else:
             from analysis.ingest import decode_bytes
 
@@ -200,7 +201,7 @@ def cmd_corrections(args: argparse.Namespace) -> int:
             text = decode_bytes(data, args.file)  # UTF-8 with or without a BOM, or Windows-1252
             corrections = read_corrections(text)
             n = import_corrections(con, corrections)
-            print(f"{n} correction{'s' * (n != 1)} imported (those already present were skipped)")
+            print(f"{counted(n, 'correction')} imported (those already present were skipped)")
             if n:
                 _rescore_regrouped(con, [(c.scope, c.field, c.target) for c in corrections])
     finally:
@@ -259,7 +260,7 @@ def cmd_gazetteer(args: argparse.Namespace) -> int:
     try:
         if args.remove:
             removed = remove_gazetteer_entry(args.pattern)
-            done = f"removed {args.pattern!r} ({removed} entr{'y' if removed == 1 else 'ies'})"
+            done = f"removed {args.pattern!r} ({counted(removed, 'entry', 'entries')})"
         else:
             check_gazetteer_reach(con, args.pattern)
             add_gazetteer_entry(args.pattern, args.actor_type, args.note or "")

@@ -19,6 +19,7 @@ from analysis.ingest import expand_paths, read_paths
 from analysis.pipeline import IngestSummary, Progress, ingest_paths
 from analysis.store import connect, stored_articles
 from analysis.store.annotations import export_corrections, import_corrections, read_corrections
+from analysis.wording import counted
 
 DEMO_DIR = Path(__file__).resolve().parents[1] / "data" / "demo"
 
@@ -98,7 +99,7 @@ def _check_rebuild(db_path: Path, demo_dir: Path) -> None:
         con.close()
     if others:
         raise StoreError(
-            f"{db_path} holds {len(others)} article{'s' * (len(others) != 1)} not in "
+            f"{db_path} holds {counted(len(others), 'article')} not in "
             f"{demo_dir} (uploaded or ingested): a new demo store would drop them. To bring "
             "every stored article up to date and keep them, run `python -m analysis reextract`; "
             "to start over, move the file away first.")

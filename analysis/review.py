@@ -45,6 +45,7 @@ from analysis.store.review import (
     stance_corrections,
     update_actor_types,
 )
+from analysis.wording import counted
 
 # Fewer corrections than this cannot be split into training and a fair held-out comparison.
 MIN_CORRECTIONS = 10
@@ -375,7 +376,7 @@ def retrain_from_corrections(
     rows = stance_corrections(con, DEFAULT_ISSUE)
     if len(rows) < MIN_CORRECTIONS:
         raise StanceError(
-            f"{len(rows)} stance correction{'s' * (len(rows) != 1)} so far; retraining needs at "
+            f"{counted(len(rows), 'stance correction')} so far; retraining needs at "
             f"least {MIN_CORRECTIONS} "
             "so some can be held out to compare the models fairly"
         )

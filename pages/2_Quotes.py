@@ -12,6 +12,7 @@ import math
 import streamlit as st
 
 from analysis.store.queries import QUOTE_SORTS
+from analysis.wording import counted
 from ui import article, data, filters, widgets
 
 PAGE_SIZE = 100
@@ -32,7 +33,7 @@ c1, c2, c3 = st.columns([2, 1, 3])
 sort = c1.selectbox("Sort by", list(QUOTE_SORTS), key="quotes_sort")
 pages = max(1, math.ceil(n / PAGE_SIZE))
 page_no = int(c2.number_input(f"Page (of {pages:,})", 1, pages, key="quotes_page_no"))
-c3.caption(f"{widgets.counted(n, 'quote')} match{'es' if n == 1 else ''} the filters. Select a row to read the quote in its article. "
+c3.caption(f"{counted(n, 'quote')} match{'es' if n == 1 else ''} the filters. Select a row to read the quote in its article. "
            "Search and the other filters are in the sidebar.")
 rows = data.query("quotes_page", f, sort=sort, limit=PAGE_SIZE, offset=(page_no - 1) * PAGE_SIZE)
 # A table's selection is a row position. Another sort, page, filter or store version puts another

@@ -8,6 +8,7 @@ import streamlit as st
 
 from analysis import charts, model_card
 from analysis.records import STANCES
+from analysis.wording import counted
 from ui import data, widgets
 
 f = widgets.page("Model", "🧪")
@@ -129,7 +130,7 @@ source = "the model card"
 conf, corr_bins = data.corrections_check(data.version_stamp())
 if bins.empty and not corr_bins.empty:
     n_fixed = int(corr_bins["count"].sum())
-    bins, source = corr_bins, f"{n_fixed:,} quote{'s' if n_fixed != 1 else ''} people corrected"
+    bins, source = corr_bins, f"{counted(n_fixed, 'quote')} people corrected"
 widgets.chart(charts.calibration(bins), "calibration", "mdl_calib")
 st.caption(f"Calibration from {source}. Points below the diagonal mean the model is "
            "over-confident: treat the confidence filter as a ranking, not a guarantee.")

@@ -9,6 +9,7 @@ from analysis.actors import load_gazetteer
 from analysis.errors import StanceError
 from analysis.ingest import ArticleMeta
 from analysis.uploads import ingest_uploads, pasted_upload
+from analysis.wording import counted
 from ui import widgets, writes
 
 st.set_page_config(page_title="Add articles · Stance dashboard", page_icon="📥", layout="wide")
@@ -68,8 +69,8 @@ if submitted:
         st.stop()
     overall.progress(1.0, text="Done")
     writes.done()
-    st.success(f"{widgets.counted(summary.articles_added, 'article')} added with "
-               f"{widgets.counted(summary.quotes_added, 'quote')}; "
+    st.success(f"{counted(summary.articles_added, 'article')} added with "
+               f"{counted(summary.quotes_added, 'quote')}; "
                f"{summary.duplicates} {'was' if summary.duplicates == 1 else 'were'} already stored.")
     if summary.articles_added and not summary.quotes_added:
         st.warning("No quotation was found, so the charts will not show "

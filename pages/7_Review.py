@@ -17,6 +17,7 @@ from analysis.review import (
 )
 from analysis.store.annotations import export_corrections, import_corrections, read_corrections
 from analysis.store.review import actor_types_of_speaker, review_queue
+from analysis.wording import counted
 from ui import data, review, widgets, writes
 
 PAGE_SIZE = 8
@@ -132,7 +133,7 @@ with learn_tab:
             added = import_corrections(writes.connection(), imported)
             writes.done()
             rescored = review.rescore_message([(c.scope, c.field, c.target) for c in imported]) if added else ""
-            st.success(f"{widgets.counted(added, 'correction')} imported (ones already here were "
+            st.success(f"{counted(added, 'correction')} imported (ones already here were "
                        f"skipped). {rescored}".strip())
         except StanceError as exc:
             st.error(f"Cannot import {upload.name}: {exc}")

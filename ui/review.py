@@ -25,6 +25,7 @@ from analysis.review import (
     sentence_window,
 )
 from analysis.store.annotations import correct_quote, set_speaker_rule, undo_last
+from analysis.wording import counted
 from ui import data, writes
 
 MESSAGE_KEY = "review_message"
@@ -81,7 +82,7 @@ def rescore_message(corrections: list[tuple[str, str, str]]) -> str:
         rescored = ("Too many quotes to re-score at once: run `python -m analysis rescore` so "
                     "their stances follow the new remarks.")
     else:
-        rescored = f"Re-scored {n} quote{'s' * (n != 1)} with their speakers' remarks." if n else ""
+        rescored = f"Re-scored {counted(n, 'quote')} with their speakers' remarks." if n else ""
     return f"{retyped} {rescored}".strip()
 
 

@@ -20,6 +20,7 @@ from analysis.errors import StanceError
 from analysis.export import command, export_filename, write_csv, write_parquet
 from analysis.records import EXTRACTOR_VERSION
 from analysis.store.queries import Filters
+from analysis.wording import counted
 from ui import data, filters
 
 NONCE_KEY = "chart_nonce"
@@ -238,11 +239,6 @@ def mixed_issues_note(f: Filters, issues: int) -> None:
                 "own article's issue: supporting a ban and supporting its repeal both count as "
                 "supportive here. Choose an issue in the sidebar to see how the voices divide "
                 "on one question.")
-
-
-def counted(n: int, noun: str) -> str:
-    """"1 quote", "2 quotes", "1,204 quotes"."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def readable_rows(df: pd.DataFrame) -> pd.DataFrame:

@@ -43,6 +43,9 @@ ISSUE = "Closing the harbour to cruise ships"
     ("It would be a grave mistake.", (0.0, 1.0)),
     ("This reckless move will cost the town its jobs.", (0.0, 1.0)),
     ("It is wrong to close the harbour.", (0.0, 1.0)),
+    ("The council is right to close the harbour.", (1.0, 0.0)),
+    ("The mayor would not be wrong to close the harbour.", (1.0, 0.0)),
+    ("Critics are wrong to worry.", (0.0, 0.0)),
     ("This is no betrayal of the town.", (1.0, 0.0)),
     ("This isn't a mistake.", (1.0, 0.0)),
     # ... and not when said of something else

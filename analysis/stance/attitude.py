@@ -107,8 +107,8 @@ def _verdict_on_change(tokens: list[str], lemmas: list[str], start: int, end: in
     """(aimed at the change, negated) for the verdict words tokens[start:end].
 
     Aimed: "a wise decision" (the verdict leads a noun for the change), or "it is wise",
-    "this decision would be a mistake", "lifting the ban is long overdue" (said of it); "it is
-    wise to <verb>" only when the verb is the issue's. Negated: "this is no betrayal".
+    "this decision would be a mistake", "lifting the ban is long overdue" (said of it); "<anyone>
+    is wise to <verb>" only when the verb is the issue's. Negated: "this is no betrayal".
     """
     if end < len(tokens) and lemmas[end] in _change_nouns():
         # "a wise decision", "this reckless move"; not "(respond with) necessary measures"
@@ -118,6 +118,9 @@ def _verdict_on_change(tokens: list[str], lemmas: list[str], start: int, end: in
     if end < len(tokens) and (tokens[end] not in _AFTER_VERDICT
                               or (tokens[end] == "of" and tokens[start] == "right")):
         return False, False  # "the right of every nation" is the noun
+    # "the government is right to lift the ban", "anyone would be wrong to ...": the issue's
+    # own verb after the verdict is what is judged, whoever the subject
+    infinitive = end + 1 < len(tokens) and tokens[end] == "to"
     j, negated = start - 1, False
     while j >= 0 and tokens[j] not in _COPULAS and (tokens[j] in _BEFORE_VERDICT
                                                     or is_negator(tokens[j])):
@@ -135,13 +138,12 @@ def _verdict_on_change(tokens: list[str], lemmas: list[str], start: int, end: in
             subject -= 1
     if subject < 0 or (negated and end < len(tokens) and tokens[end] == "but"):
         return False, False  # "it may not be catastrophic, but ...": a concession
+    if infinitive:
+        return change is not None and lemmas[end + 1] == change, negated
     if tokens[subject] in _SUBJECT_COPULAS or tokens[subject] in ("it", "this"):
         # not "that": "..., and that was a mistake" judges what was just said
         if subject and tokens[subject - 1] in _RELATIVE | {"if", "whether"}:
             return False, False
-        # "it is wise to <verb> ...": the infinitive is what is judged
-        if end + 1 < len(tokens) and tokens[end] == "to":
-            return change is not None and lemmas[end + 1] == change, negated
         return True, negated
     if lemmas[subject] in _change_nouns():
         # not "critics who oppose this decision are wrong": the verdict is on the critics

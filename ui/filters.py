@@ -156,10 +156,11 @@ def sidebar() -> Filters:
                  format_func=lambda v: "All issues" if v is None else v, placeholder="All issues")
     if issue_cut(f.issue):
         sb.caption(f.issue)
-    c1, c2 = sb.columns(2)
-    c1.date_input("From", key=_W["date_from"], min_value=lo, max_value=hi, on_change=_on_change,
+    # One under the other, each as wide as the sidebar: side by side, at every window width, a
+    # box about 100 px wide showed "yyyy - mm -" of its placeholder and cut a chosen date.
+    sb.date_input("From", key=_W["date_from"], min_value=lo, max_value=hi, on_change=_on_change,
                   format="YYYY-MM-DD")
-    c2.date_input("To", key=_W["date_to"], min_value=lo, max_value=hi, on_change=_on_change,
+    sb.date_input("To", key=_W["date_to"], min_value=lo, max_value=hi, on_change=_on_change,
                   format="YYYY-MM-DD")
     sb.multiselect("Outlets", opts["outlets"], key=_W["outlets"], on_change=_on_change,
                    placeholder="All outlets")

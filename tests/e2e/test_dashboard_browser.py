@@ -269,9 +269,14 @@ def test_no_label_control_or_chart_text_is_cut_or_covered(browser, app_url, scre
             # e.g. "Downloa…", "Anonymo…", "Expected calibrat…"
             assert page.evaluate(CUT_LABELS_JS) == [], name
             assert page.evaluate(CUT_CHOICES_JS) == [], name
+            # the sidebar's date boxes too: in two columns they showed "yyyy - mm -"
+            assert page.evaluate(CUT_FIELDS_JS) == [], name
             assert page.evaluate(COVERED_CONTROLS_JS) == [], name
             if name in CHART_TEXT_PAGES:
                 assert page.evaluate(CHART_TEXT_JS) == [], name
             page.screenshot(path=str(screenshots / f"{name}_{width}.png"))
+        # chosen dates, not only the placeholder, must fit their boxes
+        open_page(page, app_url + "/?date_from=2024-01-05&date_to=2024-10-28", "Who says what")
+        assert page.evaluate(CUT_FIELDS_JS) == []
     finally:
         context.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import pandas as pd
 import streamlit as st
 
 from analysis import charts
@@ -44,16 +43,17 @@ mode = widgets.choice("frm_mode", "Compare", ["two outlets", "two articles"], "t
 opts = data.options(data.version_stamp())
 if mode == "two articles":
     arts = data.query("articles_list", f, limit=300)
-    labels = {r.article_id: f"{r.published:%Y-%m-%d} · {r.outlet} · {r.title}"
-              if pd.notna(r.published) else f"undated · {r.outlet} · {r.title}"
+    labels = {r.article_id: article.label(r.title, r.outlet, r.published)
               for r in arts.itertuples()}
     ids = list(labels)
-    cols = st.columns(2)
-    for i, col in enumerate(cols):
+    # The two boxes one under the other, each as wide as the page, the title first: in half
+    # columns, at 900 px (a projector), a box showed "2026-10-15 · Civic Review · R" and no title.
+    picks = [widgets.kept_selectbox(f"Article {i + 1}", ids, key=f"frm_art{i}",
+                                    index=min(i, len(ids) - 1) if ids else None,
+                                    format_func=labels.get)
+             for i in range(2)]
+    for pick, col in zip(picks, st.columns(2)):
         with col:
-            pick = widgets.kept_selectbox(f"Article {i + 1}", ids, key=f"frm_art{i}",
-                                          index=min(i, len(ids) - 1) if ids else None,
-                                          format_func=labels.get)
             if pick:
                 article.show_article({"article_id": pick, "quote_id": None}, compact=True)
 else:

@@ -407,6 +407,20 @@ def test_framing_sets_two_articles_side_by_side(store_env):
     assert not at.subheader or all("Article" not in s.value for s in at.subheader)
 
 
+def test_an_article_choice_reads_title_first_then_outlet_and_date():
+    """A box too narrow for the whole choice (Framing's two articles at 900 px) still shows
+    what tells two articles apart; an undated article is "undated", as in its header."""
+    from datetime import date
+
+    import pandas as pd
+
+    from ui.article import label
+
+    assert label("Mines return", "Ledger", date(2024, 1, 5)) == "Mines return · Ledger · 2024-01-05"
+    assert label("Mines return", None, pd.NaT) == "Mines return · unknown outlet · undated"
+    assert label(None, "Ledger", None).startswith("(untitled article) · Ledger")
+
+
 def test_a_chosen_issue_too_long_for_its_box_is_written_out_under_it(store_env, monkeypatch):
     """The sidebar's Issue box shows about 28 characters and cannot wrap: the demo's issues were
     cut at every window width ("Banning the use of white phosph…")."""

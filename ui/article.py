@@ -29,6 +29,13 @@ def legend() -> str:
     return f'<div style="display:flex;flex-wrap:wrap;gap:.3em .8em">{items}</div>'
 
 
+def label(title: str | None, outlet: str | None, published: Any) -> str:
+    """An article as a choice in a box: its title first (what tells two articles apart, and
+    what a box too narrow for the whole line still shows), then outlet and date."""
+    when = f"{published:%Y-%m-%d}" if pd.notna(published) else "undated"
+    return f"{title or '(untitled article)'} · {outlet or 'unknown outlet'} · {when}"
+
+
 def show_article(row: dict[str, Any], compact: bool = False) -> None:
     """The article of `row` with all its quotes in their stance colours and speakers named.
 

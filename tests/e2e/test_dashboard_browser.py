@@ -278,5 +278,11 @@ def test_no_label_control_or_chart_text_is_cut_or_covered(browser, app_url, scre
         # chosen dates, not only the placeholder, must fit their boxes
         open_page(page, app_url + "/?date_from=2024-01-05&date_to=2024-10-28", "Who says what")
         assert page.evaluate(CUT_FIELDS_JS) == []
+        # Framing's two articles side by side: in half columns at 900 px the boxes showed
+        # "2024-01-01 · Ledger · Art" (and of the demo's titles, none)
+        open_page(page, app_url + "/Framing?frm_mode=two+articles", "Framing")
+        assert page.get_by_role("combobox", name="Article 2").count()
+        assert page.evaluate(CUT_CHOICES_JS) == []
+        assert page.evaluate(COVERED_CONTROLS_JS) == []
     finally:
         context.close()

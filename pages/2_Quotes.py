@@ -45,7 +45,7 @@ event = st.dataframe(
     key=f"quotes_table_{slice_key}",
     on_select="rerun", selection_mode="single-row",
     column_config={
-        "published": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+        "published": st.column_config.TextColumn("Date"),
         "speaker": "Speaker",
         "actor_type": "Actor type",
         "stance": "Stance",

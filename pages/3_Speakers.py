@@ -73,7 +73,7 @@ if pick:
                                                "confidence", "cue"]]),
                  hide_index=True, width="stretch", column_config={
                      "quote": st.column_config.TextColumn("Quote", width="large"),
-                     "published": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+                     "published": st.column_config.TextColumn("Date"),
                      "outlet": "Outlet", "stance": "Stance", "cue": "Cue",
                      "confidence": st.column_config.NumberColumn("Probability", format="%.2f")})
     if st.button(f"All quotes from {who} ({who_type}) →", key="spk_all"):

@@ -3,6 +3,7 @@ a filter, and shows its empty state when the filters select nothing."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -330,7 +331,9 @@ def test_one_speaker_over_time_is_picked_by_name_and_type(store_env, ro_con):
         ro_con, Filters(speaker=speaker, actor_types=(actor_type,))) or len(table) == 20
 
 
-def test_tables_show_a_missing_date_or_outlet_as_blank_not_none():
+def test_tables_show_a_missing_date_as_undated_and_a_missing_outlet_blank_not_none():
+    """A table shows a missing value as "None" (a missing date too, NaT included): an undated
+    article's date reads "undated", as in its header and on Framing."""
     import pandas as pd
 
     from ui.widgets import readable_rows
@@ -339,8 +342,33 @@ def test_tables_show_a_missing_date_or_outlet_as_blank_not_none():
                          "cue": ["said", None], "quote": ["a", "b"]})
     shown = readable_rows(rows)
     assert shown["outlet"].tolist() == ["", "Ledger"] and shown["cue"].tolist() == ["said", ""]
-    assert pd.isna(shown["published"][0]) and str(shown["published"][1].date()) == "2025-01-02"
+    assert shown["published"].tolist() == ["undated", "2025-01-02"]
     assert rows["outlet"].isna().sum() == 1  # the query's own frame is left as it was
+
+
+def test_an_undated_article_reads_undated_in_the_quotes_and_speakers_tables(tmp_path, monkeypatch):
+    from analysis.records import Article, Quote
+    from analysis.store import connect, save_article
+
+    text = 'Intro.\n"These mines maim children for decades," Ann Lee said.'
+    words = "These mines maim children for decades,"
+    dated = Article(doc_id="d", text=text + " Later.", title="Dated", outlet="Ledger",
+                    published=date(2024, 3, 1))
+    undated = Article(doc_id="u", text=text, title="Undated", outlet="Ledger")
+    con = connect(tmp_path / "undated.duckdb")
+    for article in (dated, undated):
+        start = article.text.index(words)
+        save_article(con, article, [Quote(
+            article.doc_id, words, ((start, start + len(words)),), "direct", "said", "Ann Lee",
+            "Ann Lee", "humanitarian", False, "opposed", 0.2, 0.7, 0.1, "m",
+            article_id=article.article_id)])
+    con.close()
+    monkeypatch.setenv("STANCE_DB", str(tmp_path / "undated.duckdb"))
+    monkeypatch.setenv("STANCE_READ_ONLY", "1")
+    for page in ("pages/2_Quotes.py", "pages/3_Speakers.py"):
+        at = run_page(page)
+        assert not at.exception, [e.value for e in at.exception]
+        assert sorted(at.dataframe[0].value["published"].tolist()) == ["2024-03-01", "undated"]
 
 
 def test_home_says_when_the_store_was_extracted_by_an_earlier_version(fixture_store, tmp_path,

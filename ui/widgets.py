@@ -242,10 +242,13 @@ def mixed_issues_note(f: Filters, issues: int) -> None:
 
 
 def readable_rows(df: pd.DataFrame) -> pd.DataFrame:
-    """Quote rows as a table shows them: a missing date or outlet blank, not "None"."""
+    """Quote rows as a table shows them: an undated article's date "undated", as its header and
+    Framing's choices name it, and a missing outlet or cue blank, not "None"."""
     out = df.copy()
     if "published" in out:
-        out["published"] = pd.to_datetime(out["published"])  # NaT shows as an empty cell
+        # as text: a table shows a missing value, NaT included, as "None"; ISO dates still sort
+        published = pd.to_datetime(out["published"])
+        out["published"] = published.dt.strftime("%Y-%m-%d").where(published.notna(), "undated")
     for column in ("outlet", "cue"):
         if column in out:
             out[column] = out[column].astype(object).where(out[column].notna(), "")

@@ -16,11 +16,14 @@ from analysis.wording import counted
 from ui import article, data, filters, widgets
 
 PAGE_SIZE = 100
-# The quote first, as on the Speakers page: at 900 px (a projector) the table is about 440 px
-# wide, and after the date, speaker and actor type the quote was off to the right. The date
-# before the probability, so that at 1400 px the date is still in view. Only the table's order:
-# the export keeps its own (analysis.store.queries.slice_sql).
-COLUMNS = ["quote", "speaker", "actor_type", "stance", "published", "confidence", "outlet", "cue"]
+# The quote first, as on the Speakers page; then who said it, their actor type in brackets (as
+# the Speakers chart names a voice), and the stance. At 900 px (a projector) the table is about
+# 440 px wide: with the quote one line in 400 px, every other column was off to the right. The
+# quote wraps over three lines of a narrower column instead (more of it shows than on one line),
+# and who and which side fit beside it; the date, probability, outlet and cue follow, in view at
+# 1400 px. Only the table's order: the export keeps its own (analysis.store.queries.slice_sql).
+COLUMNS = ["quote", "speaker", "stance", "published", "confidence", "outlet", "cue"]
+ROW_HEIGHT = 76  # three lines of text; a table wraps its cells only in rows over 64 px
 
 f = widgets.page("Quotes", "💬")
 st.title("Quotes")
@@ -41,19 +44,21 @@ rows = data.query("quotes_page", f, sort=sort, limit=PAGE_SIZE, offset=(page_no 
 # quote stays open through the URL, by its id.
 slice_key = hashlib.sha1(repr((f, sort, page_no, data.version_stamp())).encode()).hexdigest()[:12]
 event = st.dataframe(
-    widgets.readable_rows(rows[COLUMNS]), hide_index=True, width="stretch", height=380,
+    widgets.readable_rows(rows[COLUMNS]).assign(speaker=widgets.speaker_with_type(rows)),
+    hide_index=True, width="stretch", height=36 + 6 * ROW_HEIGHT, row_height=ROW_HEIGHT,
     key=f"quotes_table_{slice_key}",
     on_select="rerun", selection_mode="single-row",
     column_config={
-        "published": st.column_config.TextColumn("Date"),
-        "speaker": "Speaker",
-        "actor_type": "Actor type",
-        "stance": "Stance",
-        "outlet": "Outlet",
-        "cue": "Cue",
+        "quote": st.column_config.TextColumn("Quote", width=200),
+        "speaker": st.column_config.TextColumn(
+            "Speaker (type)", width=120, help="Who said it, and their actor type"),
+        "stance": st.column_config.TextColumn("Stance", width=80),
+        "published": st.column_config.TextColumn("Date", width=90),
         "confidence": st.column_config.ProgressColumn("Probability", min_value=0.0,
-                                                      max_value=1.0, format="percent"),
-        "quote": st.column_config.TextColumn("Quote", width="large"),
+                                                      max_value=1.0, format="percent",
+                                                      width=120),
+        "outlet": st.column_config.TextColumn("Outlet", width=120),
+        "cue": st.column_config.TextColumn("Cue", width=80),
     },
 )
 widgets.export_buttons(f, "quotes", sort=sort)

@@ -198,6 +198,21 @@ def test_the_quotes_table_shows_the_quote_first(store_env):
     assert list(at.dataframe[0].value.columns)[:2] == ["quote", "speaker"]
 
 
+def test_the_quotes_table_names_each_speaker_with_their_actor_type(store_env):
+    """At 900 px the table shows the quote, who said it and the stance: the actor type rides in
+    the speaker's column, as the Speakers chart names a voice."""
+    import pandas as pd
+
+    from ui.widgets import speaker_with_type
+
+    at = run_page("pages/2_Quotes.py")
+    table = at.dataframe[0].value
+    assert list(table.columns)[:3] == ["quote", "speaker", "stance"]
+    assert "actor_type" not in table and table["speaker"].str.fullmatch(r".+ \(\w+\)").all()
+    rows = pd.DataFrame({"speaker": ["Ann Lee", None], "actor_type": ["expert", "other"]})
+    assert speaker_with_type(rows).tolist() == ["Ann Lee (expert)", "Unknown speaker (other)"]
+
+
 def test_article_text_is_escaped(store_env, fixture_store):
     from analysis.store import connect
     con = connect(fixture_store[0], read_only=True)

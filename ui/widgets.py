@@ -255,6 +255,13 @@ def readable_rows(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def speaker_with_type(rows: pd.DataFrame) -> pd.Series:
+    """"Dana Whitfield (congressional)": who said each quote, with their actor type, as the
+    Speakers chart names a voice ("Unknown speaker" when the article names none)."""
+    return (rows["speaker"].astype(object).where(rows["speaker"].notna(), "Unknown speaker")
+            + " (" + rows["actor_type"].astype(str) + ")")
+
+
 def outdated_store_note(quotes: int) -> None:
     """Say when the store holds quotes an earlier version of the extractor found: its speakers
     and quotes may differ from what this version finds, until `reextract` is run."""

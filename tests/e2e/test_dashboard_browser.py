@@ -286,3 +286,37 @@ def test_no_label_control_or_chart_text_is_cut_or_covered(browser, app_url, scre
         assert page.evaluate(COVERED_CONTROLS_JS) == []
     finally:
         context.close()
+
+
+# The headers of the table's columns in view: the grid writes them out for screen readers, for
+# the columns its canvas draws (those in view, and a column starting within a few pixels of the
+# right edge). So when the column after the stance is listed, the stance is wholly in view.
+GRID_COLUMNS_JS = """() => [...document.querySelectorAll('[data-testid="stDataFrame"] th')]
+  .map(h => h.innerText.trim())"""
+GRID_SCROLLS_JS = """() => { const s = document.querySelector('[data-testid="stDataFrame"] .dvn-scroller');
+  return s.scrollWidth > s.clientWidth + 1; }"""
+
+
+@pytest.mark.parametrize("width", [900, 1400])
+def test_the_quotes_table_shows_who_said_it_and_which_side_beside_the_quote(browser, app_url,
+                                                                              width):
+    """At 900 px (a projector) the table is about 440 px wide, and with the quote on one line of
+    400 px the speaker, actor type, stance, date and outlet were all scrolled out of sight."""
+    context = browser.new_context(viewport={"width": width, "height": 1400})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        open_page(page, app_url + "/Quotes", "Quotes")
+        page.locator('[data-testid="stDataFrame"] th').first.wait_for(state="attached")
+        shown = page.evaluate(GRID_COLUMNS_JS)
+        assert shown[:3] == ["Quote", "Speaker (type)", "Stance"] and len(shown) > 3, shown
+        # the actor type rides with the speaker's name: "Military Speaker 0 (military)"
+        who = page.locator('[data-testid="stDataFrame"] td[id="glide-cell-2-0"]').inner_text()
+        assert re.fullmatch(r".+ \((military|executive|congressional|humanitarian|"
+                            r"international|expert|other)\)", who), who
+        if width == 1400:  # a laptop: every column in view
+            assert shown == ["Quote", "Speaker (type)", "Stance", "Date", "Probability",
+                             "Outlet", "Cue"]
+            assert not page.evaluate(GRID_SCROLLS_JS)
+    finally:
+        context.close()

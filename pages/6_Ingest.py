@@ -10,10 +10,12 @@ from analysis.errors import StanceError
 from analysis.ingest import ArticleMeta
 from analysis.uploads import ingest_uploads, pasted_upload
 from analysis.wording import counted
-from ui import widgets, writes
+from ui import filters, widgets, writes
 
 st.set_page_config(page_title="Add articles · Stance dashboard", page_icon="📥", layout="wide")
 widgets.menu()
+# Adding articles does not depend on the filters; the pages this one leads back to do.
+f = filters.keep()
 st.title("Add articles")
 writes.require_writable()
 st.caption("Upload .txt, .md, .html, .csv or .jsonl files (CSV/JSONL need a `text` column; "
@@ -37,7 +39,7 @@ with st.form("ingest_form", clear_on_submit=False):
     submitted = st.form_submit_button("Add articles", type="primary")
 
 if submitted:
-    uploads = [(f.name, f.getvalue()) for f in files or []]
+    uploads = [(file.name, file.getvalue()) for file in files or []]
     if pasted.strip():
         uploads.append(pasted_upload(pasted))
     if not uploads:
@@ -86,4 +88,9 @@ if submitted:
         st.warning(f"{len(summary.errors)} problems; the other files were added.")
         st.dataframe(pd.DataFrame([{"file": e.path, "problem": e.reason} for e in summary.errors]),
                      hide_index=True, width="stretch")
-    st.markdown("[See the quotes →](Quotes)")
+    # A page link, in this session: a plain link opened a new one, in a new tab, without filters.
+    kept = f.to_query_params()
+    st.page_link("pages/2_Quotes.py", label="See the quotes →", query_params=kept)
+    if kept:
+        st.caption("The filters you chose on the other pages apply there too: **Clear filters** "
+                   "in the sidebar lists every quote, the new articles' included.")

@@ -101,6 +101,46 @@ def test_pasted_article_is_ingested_and_reported(writable_store):
     assert any("0 articles added with 0 quotes; 1 was already stored" in s.value for s in at.success)
 
 
+def test_a_visit_to_add_articles_keeps_the_filters(writable_store):
+    """Add articles draws no filters, and used to lose them silently: opened from the menu its
+    address had none (a page link drops the URL's parameters), so a reload or a bookmark lost
+    them, and a session opened on a link to it did not read them, so the way back lost them."""
+    def in_url(at: AppTest) -> list[str]:
+        value = at.query_params.get("actor_types")
+        return value if isinstance(value, list) else [value]
+
+    at = app_page("dashboard.py")
+    at.query_params["actor_types"] = "military"
+    at.run()
+    at.query_params.clear()  # the menu's page link
+    at.switch_page("pages/6_Ingest.py").run()
+    assert not at.exception
+    assert in_url(at) == ["military"]
+
+    at = app_page("pages/6_Ingest.py")  # a new session, on a link to the page
+    at.query_params["actor_types"] = "expert"
+    at.run()
+    at.query_params.clear()
+    at.switch_page("dashboard.py").run()
+    assert not at.exception
+    assert at.sidebar.multiselect(key="flt_actor_types").value == ["expert"]
+
+
+@pytest.mark.slow
+def test_the_link_to_the_new_quotes_keeps_the_filters(writable_store):
+    """"See the quotes" was a plain link: it opened a new tab, a new session, with none of the
+    filters. It is a page link in this session, carrying them in its URL, and says they apply."""
+    at = app_page("pages/6_Ingest.py", timeout=180)
+    at.query_params["outlets"] = "Harbor Times"
+    at.run()
+    at.text_area(key="ingest_paste").input(STORY)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    (link,) = [p for p in at.get("page_link") if "See the quotes" in p.proto.label]
+    assert link.proto.page == "Quotes" and link.proto.query_string == "outlets=Harbor+Times"
+    assert any("filters" in c.value for c in at.caption)
+
+
 def test_review_warns_before_one_type_for_a_name_typed_two_ways(writable_store):
     from analysis.store.annotations import correct_quote
 

@@ -55,6 +55,14 @@ def write_url(f: Filters) -> None:
             st.query_params[key] = value
 
 
+def keep() -> Filters:
+    """On a page that draws no filters (Add articles): keep them in its URL, so that a reload or
+    a bookmark of it keeps them, and a session opened on a link to it carries them on."""
+    f = current()
+    write_url(f)
+    return f
+
+
 def _from_widgets() -> Filters:
     s = st.session_state
     return Filters(

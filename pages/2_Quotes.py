@@ -19,11 +19,11 @@ PAGE_SIZE = 100
 # The quote first, as on the Speakers page; then who said it, their actor type in brackets (as
 # the Speakers chart names a voice), and the stance. At 900 px (a projector) the table is about
 # 440 px wide: with the quote one line in 400 px, every other column was off to the right. The
-# quote wraps over three lines of a narrower column instead (more of it shows than on one line),
+# quote wraps over four lines of a narrower column instead (more of it shows than on one line),
 # and who and which side fit beside it; the date, probability, outlet and cue follow, in view at
 # 1400 px. Only the table's order: the export keeps its own (analysis.store.queries.slice_sql).
 COLUMNS = ["quote", "speaker", "stance", "published", "confidence", "outlet", "cue"]
-ROW_HEIGHT = 76  # three lines of text; a table wraps its cells only in rows over 64 px
+ROW_HEIGHT = 76  # four lines of text; a table wraps its cells only in rows over 64 px
 
 f = widgets.page("Quotes", "💬")
 st.title("Quotes")

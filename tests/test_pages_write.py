@@ -141,6 +141,17 @@ def test_the_link_to_the_new_quotes_keeps_the_filters(writable_store):
     assert any("filters" in c.value for c in at.caption)
 
 
+def test_a_review_cards_link_to_its_article_keeps_the_filters(writable_store):
+    """The link opens a new tab, a new session that reads its filters from the URL: without
+    them, the Quotes table there listed every quote."""
+    at = app_page("pages/7_Review.py")
+    at.query_params["actor_types"] = "expert"
+    at.run()
+    assert not at.exception
+    links = [m.value for m in at.markdown if "open in its article" in m.value]
+    assert links and all("(Quotes?actor_types=expert&quote=" in m for m in links), links[:1]
+
+
 def test_review_warns_before_one_type_for_a_name_typed_two_ways(writable_store):
     from analysis.store.annotations import correct_quote
 

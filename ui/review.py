@@ -26,7 +26,7 @@ from analysis.review import (
 )
 from analysis.store.annotations import correct_quote, set_speaker_rule, undo_last
 from analysis.wording import counted
-from ui import data, writes
+from ui import data, filters, writes
 
 MESSAGE_KEY = "review_message"
 # Ids of the corrections made in this browser session: what "Undo my last correction" may take
@@ -178,7 +178,9 @@ def card(row: dict[str, Any], author: str | None) -> None:
     """One quote to review: its sentence, the model's guess, one-click corrections."""
     qid = str(row["quote_id"])
     probs = " · ".join(f"{s} {float(row[f'p_{s}']):.0%}" for s in STANCES)
-    link = "Quotes?" + urlencode({"quote": qid, "article": row["article_id"]})
+    # a new tab, a new session: the filters go in its URL, or its Quotes table lists every quote
+    link = "Quotes?" + urlencode({**filters.current().to_query_params(), "quote": qid,
+                                  "article": row["article_id"]}, doseq=True)
     with st.container(border=True):
         st.markdown(f"**{html.escape(str(row['speaker'] or 'Unknown speaker'))}** "
                     f"({row['actor_type']}) · {row['outlet'] or 'unknown outlet'} · "

@@ -212,13 +212,12 @@ def shipped_first(sets: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return dict(sorted(sets.items(), key=lambda kv: "shipped" not in kv[0]))
 
 
-def evaluation_choices(by_source: dict[str, dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
-    """Every source's metric sets under one label each, the shipped model's first.
+def evaluation_sources(by_source: dict[str, dict[str, dict[str, Any]]]
+                       ) -> dict[str, dict[str, dict[str, Any]]]:
+    """The sources that hold metric sets, each's sets with the shipped model's first.
 
     `by_source`: source name ("model_card.json", "store, model v3") → `metric_sets` of it. The
-    source prefixes the label only when there is more than one: "model_card.json: " on every
-    label made the shipped one about 440 px wide, cut in a box of 390 at 900 px (a projector).
+    page lets a person choose the source, then the evaluation: "model_card.json: " before every
+    evaluation made the shipped one about 440 px wide, cut in a box of 390 at 900 px (a projector).
     """
-    several = len([s for s, sets in by_source.items() if sets]) > 1
-    return shipped_first({f"{source}: {path}" if several else path: m
-                          for source, sets in by_source.items() for path, m in sets.items()})
+    return {source: shipped_first(sets) for source, sets in by_source.items() if sets}

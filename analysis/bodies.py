@@ -1,11 +1,18 @@
 """Names of bodies the entity tagger misses: the organisations of a parsed article, mended.
 
 In: a spaCy `Doc` after its `ner` component. Out: the same `Doc`, whose entities call a proper
-name an organisation ("ORG") when its head word says it names a body ("Human Rights Watch", "the
-HALO Trust": `resources/body_words.txt`), which the small English tagger leaves untagged or calls
-a work of art in most sentences. The speaker rules read bodies from the entities (an unnamed
-spokesperson speaks for the one organisation named before; "it" is a body), so a body the tagger
-misses has no voice of its own. Runs as the pipeline component "body_names" (`analysis.nlp`).
+name an organisation ("ORG")
+- when its head word says it names a body ("Human Rights Watch", "Landmine Monitor":
+  `resources/body_words.txt`), which the small English tagger leaves untagged or calls a work of
+  art in most sentences;
+- in full when the tagger cut it before its last word, a surname it took for a person or a
+  product ("Lockheed" of "Lockheed Martin", and so the speaker "Martin");
+- wherever else the article writes a name so found in the same words ("Lockheed Martin's
+  spokesperson", tagged a person's).
+The speaker rules read bodies from the entities (an unnamed spokesperson speaks for the one
+organisation named before; "it" is a body; a person's spokesperson is anonymous), so a body the
+tagger misses or cuts has no voice of its own. Runs as the pipeline component "body_names"
+(`analysis.nlp`).
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from analysis.names import PERSONAL_TITLES, body_words
+from analysis.names import PERSONAL_TITLES, body_words, entity_at, titles
 
 # What the tagger calls some names of bodies instead ("Human Rights Watch" as a WORK_OF_ART).
 _MISTAKEN = frozenset({"", "WORK_OF_ART", "PRODUCT"})
@@ -53,6 +60,55 @@ def _untagged_body(head: Token) -> Span | None:
     return span
 
 
+def _cut_short(ent: Span) -> Span | None:
+    """The whole name of an organisation the tagger cut before its last word, when that word
+    hangs on the organisation's words and ends the name ("Lockheed" of "Lockheed Martin", with
+    "Martin" tagged a person or a product, or left untagged); None
+    for a title ("Senator" before "Graham") and for a given name the tagger left out of a
+    person's ("Pentagon John Kirby" with only "Kirby" tagged)."""
+    doc = ent.doc
+    if ent.label_ != "ORG" or ent.end >= len(doc):
+        return None
+    last, word = doc[ent.end - 1], doc[ent.end]
+    # the name's words hang on its last word, or on what it names ("Lockheed Martin CEO ...")
+    joined = last.head.i == word.i or (last.head.i == word.head.i and word.dep_ == "compound")
+    if (not (_capitalised(word) and word.is_title)  # a surname, not "CEO" in "Wells Fargo CEO:"
+            or last.whitespace_ != " " or not joined or last.dep_ not in ("compound", "flat")):
+        return None
+    if any(t.lower_.rstrip(".") in titles() for t in (*ent, word)):
+        return None
+    one_word = word.ent_iob_ != "B" or ent.end + 1 == len(doc) or doc[ent.end + 1].ent_iob_ != "I"
+    if word.ent_type_ not in _MISTAKEN | {"PERSON"} or not one_word:
+        return None
+    if (not word.ent_type_ and word.dep_ in ("compound", "flat") and word.head.i > word.i
+            and _capitalised(word.head)):
+        return None  # an untagged given name: "Pentagon John Kirby" with only "Kirby" tagged
+    return doc[ent.start : ent.end + 1]
+
+
+def _same_name_elsewhere(doc: Doc, names: list[Span]) -> list[Span]:
+    """Other places the article writes one of `names` in the same words, where the tagger calls
+    it a person, a work of art or a product, two organisations or nothing ("Lockheed Martin's
+    spokesperson" as a person's): one article names one body one way."""
+    words = {tuple(t.text for t in span) for span in names}
+    taken = {i for span in names for i in range(span.start, span.end)}
+    out = []
+    for name in words:
+        n = len(name)
+        for i in range(len(doc) - n + 1):
+            span = doc[i : i + n]
+            if (tuple(t.text for t in span) != name or i in taken
+                    or any(t.ent_type_ not in _MISTAKEN | {"PERSON", "ORG"} for t in span)):
+                continue
+            if any(t.ent_type_ == "ORG" and not i <= e.start < e.end <= i + n
+                   for t in span for e in [entity_at(t)]):
+                continue  # a longer organisation's name ("Lockheed Martin Space")
+            if i > 0 and _capitalised(doc[i - 1]) and doc[i - 1].head.i in range(i, i + n):
+                continue  # part of a longer name
+            out.append(span)
+    return out
+
+
 def _without_overlaps(ents: list[Span], new: list[Span]) -> list[Span]:
     """`ents` without those that share a token with one of `new`, plus `new`, in text order."""
     taken = {i for span in new for i in range(span.start, span.end)}
@@ -64,6 +120,8 @@ def _without_overlaps(ents: list[Span], new: list[Span]) -> list[Span]:
 def body_names(doc: Doc) -> Doc:
     """Tag as organisations the names of bodies the tagger left out (module docstring)."""
     found = [span for tok in doc if (span := _untagged_body(tok)) is not None]
+    found += [span for ent in doc.ents if (span := _cut_short(ent)) is not None]
+    found += _same_name_elsewhere(doc, found)
     if found:
         doc.ents = _without_overlaps(list(doc.ents), [Span(doc, s.start, s.end, "ORG") for s in found])
     return doc

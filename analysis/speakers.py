@@ -30,7 +30,7 @@ from spacy.attrs import POS
 from spacy.tokens import Doc, Span, Token
 
 from analysis.names import (
-    BODY_NOUNS, GENERATIONS, PERSONAL_TITLES, governments, in_rank, name_keys,
+    BODY_NOUNS, GENERATIONS, PERSONAL_TITLES, body_words, governments, in_rank, name_keys,
     person_name, person_start, strip_title, titled_name, titles, word_list, written_words,
 )
 from analysis.paragraphs import doc_text, paragraph_bounds
@@ -679,7 +679,8 @@ class SpeakerResolver:
         """Whether a resolved speaker's head can be a he/she: a person, a role noun ("a platoon
         leader"), or a name the tagger took for an organisation, alone ("Delgado") or with a
         title ("Representative Nolan Fairbanks"); never a body or a place ("the ministry",
-        "The Pentagon", "NATO", "Human Rights Watch", "Kyiv", "Russia's delegation")."""
+        "The Pentagon", "NATO", "Human Rights Watch", "Kyiv", "Russia's delegation"), nor a
+        name that a body word ends, whatever title it opens with ("General Dynamics")."""
         kind = self._kind(head)
         if kind == "person" or head.lower_ in _MALE | _FEMALE:
             return True
@@ -687,6 +688,7 @@ class SpeakerResolver:
             return kind is None
         span = mention_span(head)
         return (head.pos_ == "PROPN" and head.ent_type_ not in ("GPE", "NORP")
+                and not (head.ent_type_ == "ORG" and head.lower_ in body_words())
                 and not head.is_upper and span[0].lower_ != "the"
                 and (len(span) == 1 or any(t.lower_.rstrip(".") in titles() for t in span)))
 

@@ -74,6 +74,8 @@ from analysis.records import Attribution
         ("Jo Kay", "Jo Kay", "Jo Kay, a former senator, now at the Brookings Institution", "expert"),
         # "General Assembly" is longer than "general" at the same place
         ("UN General Assembly", "the General Assembly", "", "international"),
+        # a company's name is no rank
+        ("General Dynamics", "a spokesman", "General Dynamics", "other"),
     ],
 )
 def test_builtin_rules(speaker, mention, context, expected):

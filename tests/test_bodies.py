@@ -34,3 +34,24 @@ def test_a_proper_name_headed_by_a_body_word_is_an_organisation(nlp, text: str, 
 ])
 def test_people_stay_people(nlp, text: str, person: str) -> None:
     assert not any(person in name for name in organisations(nlp, text))
+
+
+@pytest.mark.parametrize("text, name", [
+    # "Lockheed" an organisation, "Martin" a person or a product
+    ("Lockheed Martin said demand was rising.", "Lockheed Martin"),
+    ("Lockheed Martin CEO Jim Taiclet said demand was rising.", "Lockheed Martin"),
+    # the same name elsewhere in the article, tagged a person or two organisations
+    ("Lockheed Martin makes the launchers. Lockheed Martin's spokesperson said the line would "
+     "expand.", "Lockheed Martin"),
+])
+def test_a_name_the_tagger_cut_is_one_organisation(nlp, text: str, name: str) -> None:
+    found = organisations(nlp, text)
+    assert name in found and "Lockheed" not in found
+
+
+@pytest.mark.parametrize("text, person", [
+    ("NATO Secretary General Mark Rutte said the alliance would decide later.", "Mark Rutte"),
+    ("Pentagon spokesman John Kirby said the review would take a month.", "John Kirby"),
+])
+def test_a_person_after_an_organisation_stays_a_person(nlp, text: str, person: str) -> None:
+    assert person in [e.text for e in nlp(text).ents if e.label_ == "PERSON"]

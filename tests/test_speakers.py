@@ -706,3 +706,21 @@ def test_it_after_a_body_the_tagger_missed_is_that_body(nlp) -> None:
     text = ("Human Rights Watch published a report on Tuesday. It said the attacks had been "
             "foreseeable.")
     assert speakers(nlp, text) == [("Human Rights Watch", "It")]
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # the tagger cuts the name after "Lockheed" and calls "Martin" a person or a product
+    ("“Demand has never been higher,” Lockheed Martin said in a statement.", "Lockheed Martin"),
+    ("Lockheed Martin said it would double production. “We are ready,” a spokesperson for "
+     "Lockheed Martin said.", "Lockheed Martin"),
+    ("Lockheed Martin makes the launchers. Lockheed Martin's spokesperson said the line would "
+     "expand.", "Lockheed Martin"),
+    ("Lockheed Martin makes the launchers. It said it could build them faster.", "Lockheed Martin"),
+    # a company whose name opens with a title is no person with a spokesperson of their own
+    ("General Dynamics said it would hire 500 workers. “We are expanding,” a spokesman for "
+     "General Dynamics said.", "General Dynamics"),
+])
+def test_a_company_named_after_people_or_with_a_title_is_one_body(nlp, text: str,
+                                                                   speaker: str) -> None:
+    att = find_attributions(nlp(text))[-1]
+    assert (att.speaker, att.anonymous) == (speaker, False)

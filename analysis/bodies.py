@@ -8,7 +8,10 @@ name an organisation ("ORG")
 - in full when the tagger cut it before its last word, a surname it took for a person or a
   product ("Lockheed" of "Lockheed Martin", and so the speaker "Martin");
 - wherever else the article writes a name so found in the same words ("Lockheed Martin's
-  spokesperson", tagged a person's).
+  spokesperson", tagged a person's);
+and calls a product ("PRODUCT") every mention of a name the article says is a weapon system
+(counted, made by someone, a weapon beside it or spelled out as one: "six HIMARS"), whatever the
+tagger called it.
 The speaker rules read bodies from the entities (an unnamed spokesperson speaks for the one
 organisation named before; "it" is a body; a person's spokesperson is anonymous), so a body the
 tagger misses or cuts has no voice of its own. Runs as the pipeline component "body_names"
@@ -20,7 +23,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 
-from analysis.names import PERSONAL_TITLES, body_words, entity_at, titles
+from analysis.names import PERSONAL_TITLES, body_words, entity_at, titles, weapon_nouns
 
 # What the tagger calls some names of bodies instead ("Human Rights Watch" as a WORK_OF_ART).
 _MISTAKEN = frozenset({"", "WORK_OF_ART", "PRODUCT"})
@@ -35,7 +38,8 @@ def _name_before(head: Token) -> int:
     that hang on it or on each other ("Human Rights" of "Human Rights Watch")."""
     start = head.i
     doc = head.doc
-    while (start > 0 and _capitalised(doc[start - 1]) and doc[start - 1].dep_ in ("compound", "flat")
+    while (start > 0 and _capitalised(doc[start - 1])
+           and doc[start - 1].dep_ in ("compound", "flat")
            and start <= doc[start - 1].head.i <= head.i and doc[start - 1].whitespace_):
         start -= 1
     return start
@@ -63,9 +67,9 @@ def _untagged_body(head: Token) -> Span | None:
 def _cut_short(ent: Span) -> Span | None:
     """The whole name of an organisation the tagger cut before its last word, when that word
     hangs on the organisation's words and ends the name ("Lockheed" of "Lockheed Martin", with
-    "Martin" tagged a person or a product, or left untagged); None
-    for a title ("Senator" before "Graham") and for a given name the tagger left out of a
-    person's ("Pentagon John Kirby" with only "Kirby" tagged)."""
+    "Martin" tagged a person or a product, or left untagged); None for a title ("Senator"
+    before "Graham") and for a given name the tagger left out of a person's ("Pentagon John
+    Kirby" with only "Kirby" tagged)."""
     doc = ent.doc
     if ent.label_ != "ORG" or ent.end >= len(doc):
         return None
@@ -109,6 +113,80 @@ def _same_name_elsewhere(doc: Doc, names: list[Span]) -> list[Span]:
     return out
 
 
+# What makes a thing counted, not a body ("more HIMARS", "six Patriots").
+_MORE = frozenset({"more", "additional", "extra", "several", "fewer", "few", "many"})
+# Participles that say a thing was made ("HIMARS, built by Lockheed Martin").
+_MADE = frozenset({"made", "built", "manufactured", "produced", "designed", "developed"})
+# What a name may be tagged and still be a weapon's ("Storm Shadow" a person, "HIMARS" an
+# organisation); never a place, a nationality, a date or a number.
+_THINGS = _MISTAKEN | {"ORG", "PERSON", "FAC"}
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _weapon_word(word: str) -> bool:
+    return _singular(word.lower()) in weapon_nouns()
+
+
+def _names_a_weapon(head: Token) -> bool:
+    """Whether the article says the name headed by `head` is a thing, not a body: a weapon noun
+    beside it ("HIMARS, a rocket launcher"; "system" too), counted ("six HIMARS", "more
+    HIMARS"), or made by someone ("HIMARS, built by Lockheed Martin")."""
+    for c in head.children:
+        if c.dep_ == "appos" and (_weapon_word(c.lower_) or _singular(c.lower_) == "system"):
+            return True
+        if c.i < head.i and (c.dep_ == "nummod" and c.ent_type_ in ("", "CARDINAL")
+                             and c.text[-2:] not in ("st", "nd", "rd", "th")  # "23rd Street"
+                             or c.dep_ == "amod" and c.lower_ in _MORE):
+            return True
+        if (c.dep_ == "acl" and c.lower_ in _MADE
+                and any(g.dep_ == "agent" for g in c.children)):
+            return True
+    return False
+
+
+def _spelled_out_weapon(doc: Doc, i: int) -> bool:
+    """Whether token i is an abbreviation in brackets after the name of a weapon system it
+    stands for: "the High Mobility Artillery Rocket System (HIMARS)", "Joint Direct Attack
+    Munition (JDAM)"; not "the Missile Defense Agency (MDA)"."""
+    if not (0 < i < len(doc) - 1 and doc[i - 1].text == "(" and doc[i + 1].text == ")"):
+        return False
+    end = i - 1
+    start = end
+    while start > 0 and doc[start - 1].text[:1].isupper() and not doc[start - 1].is_sent_start:
+        start -= 1
+    words = [t.lower_ for t in doc[start:end]]
+    return bool(words) and (_weapon_word(words[-1]) or _singular(words[-1]) == "system") and any(
+        _weapon_word(w) for w in words)
+
+
+def _weapon_names(doc: Doc) -> set[tuple[str, ...]]:
+    """The names the article says are weapon systems (`_names_a_weapon`, `_spelled_out_weapon`)
+    and tags as entities somewhere, as their words; never a name headed by a body word ("Air
+    Force")."""
+    tagged = {_words(e) for e in doc.ents if e.label_ in _THINGS}
+    out = set()
+    for tok in doc:
+        if not _capitalised(tok) and not (tok.is_upper and len(tok) > 1):
+            continue
+        if tok.ent_type_ not in _THINGS or tok.lower_ in body_words():
+            continue
+        if tok.dep_ in ("compound", "flat") and tok.head.i > tok.i and _capitalised(tok.head):
+            continue  # not the name's head
+        if _names_a_weapon(tok) or _spelled_out_weapon(doc, tok.i):
+            out.add(_words(doc[_name_before(tok) : tok.i + 1]))
+    return out & tagged
+
+
+def _words(span: Span) -> tuple[str, ...]:
+    """A name's words without an article: "the HIMARS" and "HIMARS" are one name."""
+    return tuple(t.text for t in span if t.lower_ != "the")
+
+
 def _without_overlaps(ents: list[Span], new: list[Span]) -> list[Span]:
     """`ents` without those that share a token with one of `new`, plus `new`, in text order."""
     taken = {i for span in new for i in range(span.start, span.end)}
@@ -118,10 +196,17 @@ def _without_overlaps(ents: list[Span], new: list[Span]) -> list[Span]:
 
 @Language.component("body_names")
 def body_names(doc: Doc) -> Doc:
-    """Tag as organisations the names of bodies the tagger left out (module docstring)."""
+    """Tag as organisations the names of bodies the tagger left out or cut, and as products the
+    weapon systems it took for bodies or people (module docstring)."""
     found = [span for tok in doc if (span := _untagged_body(tok)) is not None]
     found += [span for ent in doc.ents if (span := _cut_short(ent)) is not None]
     found += _same_name_elsewhere(doc, found)
     if found:
-        doc.ents = _without_overlaps(list(doc.ents), [Span(doc, s.start, s.end, "ORG") for s in found])
+        orgs = [Span(doc, s.start, s.end, "ORG") for s in found]
+        doc.ents = _without_overlaps(list(doc.ents), orgs)
+    weapons = _weapon_names(doc)
+    if weapons:
+        # every mention of a weapon system, whatever the tagger called it, is a product
+        doc.ents = [Span(doc, e.start, e.end, "PRODUCT")
+                    if e.label_ in _THINGS and _words(e) in weapons else e for e in doc.ents]
     return doc

@@ -4,7 +4,8 @@ In: spaCy tokens and spans of a mention ("Sen. John McCain's", "Representative N
 Out: the person's name as words or a string (`person_name`, `strip_title`, `titled_name`), where
 a name begins when the tagger tagged only its surname (`person_start`), and the lookup keys that
 let "McCain" find "John McCain" (`name_keys`). Also the word lists these rules and the speaker
-rules share (`word_list`, `titles`, `governments`, `BODY_NOUNS`). Used by analysis.speakers.
+rules share (`word_list`, `titles`, `governments`, `body_words`, `weapon_nouns`, `BODY_NOUNS`).
+Used by analysis.speakers and analysis.bodies.
 """
 
 from __future__ import annotations
@@ -43,6 +44,12 @@ def body_words() -> frozenset[str]:
     """Words that head the name of a body, not of a person (resources/body_words.txt), and the
     nouns that name a body (`BODY_NOUNS`)."""
     return word_list("body_words.txt") | frozenset(BODY_NOUNS)
+
+
+@lru_cache(maxsize=1)
+def weapon_nouns() -> frozenset[str]:
+    """Nouns for weapons and machines, singular (resources/weapon_nouns.txt)."""
+    return word_list("weapon_nouns.txt")
 
 
 @lru_cache(maxsize=1)

@@ -31,7 +31,8 @@ from spacy.tokens import Doc, Span, Token
 
 from analysis.names import (
     BODY_NOUNS, GENERATIONS, PERSONAL_TITLES, body_words, governments, in_rank, name_keys,
-    person_name, person_start, strip_title, titled_name, titles, word_list, written_words,
+    person_name, person_start, strip_title, titled_name, titles, weapon_nouns, word_list,
+    written_words,
 )
 from analysis.paragraphs import doc_text, paragraph_bounds
 
@@ -58,12 +59,6 @@ _NOT_PEOPLE = _PLACE_NOUNS | {
     "unit", "brigade", "battalion", "regiment", "division", "squadron", "fleet", "militia",
     "hub", "startup", "collective", "platform", "outfit", "channel", "website", "magazine",
     "watchdog", "regulator", "body", "bloc", "pact", "consortium", "cartel", "gang",
-}
-# Weapons and machines: no he/she, and no "it said" either.
-_WEAPONS = {
-    "missile", "rocket", "launcher", "drone", "jet", "aircraft", "plane", "helicopter", "ship",
-    "frigate", "submarine", "vessel", "weapon", "munition", "shell", "bomb", "mine",
-    "interceptor", "satellite", "radar", "vehicle", "rifle", "howitzer", "warhead",
 }
 _MAX_CONTEXT_TOKENS = 30
 
@@ -283,7 +278,7 @@ def _described_as_person(tok: Token) -> bool:
         if c.like_num and c.text.isdigit() and 10 <= int(c.text) <= 110:
             return True  # an age
         if (c.tag_ == "NN" and c.ent_type_ in ("", "DATE")
-                and c.lower_ not in BODY_NOUNS | _NOT_PEOPLE | _WEAPONS):
+                and c.lower_ not in BODY_NOUNS | _NOT_PEOPLE | weapon_nouns()):
             return True
     return False
 
@@ -299,6 +294,21 @@ def _subjectish(tok: Token) -> bool:
             return False
         tok = tok.head
     return False
+
+
+def _acts(tok: Token) -> bool:
+    """Whether what is named at `tok` does something in its sentence: its subject or part of it
+    (`_subjectish`), the agent of a passive clause ("was criticised by Human Rights Watch") or
+    the source of "according to"; not a name in passing ("launchers from Lockheed Martin",
+    "HIMARS, built by Lockheed Martin")."""
+    if _subjectish(tok):
+        return True
+    if tok.dep_ != "pobj":
+        return False
+    prep = tok.head
+    if prep.dep_ == "agent":
+        return prep.head.dep_ not in ("acl", "amod")
+    return prep.lower_ == "to" and prep.head.lower_ == "according"
 
 
 @dataclass(frozen=True)
@@ -394,7 +404,7 @@ class SpeakerResolver:
         # of Winooski, a city", "Kurt Bauer, who works for Helsing, a company")
         beside = [c.lower_ for c in tok.children
                   if c.dep_ == "appos" and c.left_edge.i <= tok.i + 2]
-        if any(w in _WEAPONS for w in beside):
+        if any(w in weapon_nouns() for w in beside):
             return None
         if any(w in (_NOT_PEOPLE | BODY_NOUNS) - _PLACE_NOUNS for w in beside):
             return "thing"
@@ -633,7 +643,9 @@ class SpeakerResolver:
         issued statements. A spokesperson said"), or, for a `bare` "a spokesperson" (not "a
         spokesperson for the company"), when a person is named after it ("The White House
         defended it. Senator Park criticised it. A spokesperson said"): a reader could not tell
-        whose spokesperson it is either."""
+        whose spokesperson it is either. A bare "a spokesperson" is only that of a body that
+        acts in its sentence (`_acts`), not of one named in passing ("Estonia ordered launchers
+        from Lockheed Martin. A spokesperson said")."""
         start = _sentence_start(head, 2, self.inside)
         bodies: dict[str, Span] = {}
         person_after = False
@@ -645,7 +657,8 @@ class SpeakerResolver:
             if ent.label_ == "PERSON" and not bodies:
                 person_after = True
             plain = ent.text[4:] if ent.text.lower().startswith("the ") else ent.text
-            if ent.label_ == label and (label != "GPE" or plain.lower() in governments()):
+            if (ent.label_ == label and (label != "GPE" or plain.lower() in governments())
+                    and (not bare or _acts(ent.root))):
                 bodies.setdefault(plain.lower(), ent)
         if len(bodies) != 1 or (bare and person_after):
             return None

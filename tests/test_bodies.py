@@ -55,3 +55,19 @@ def test_a_name_the_tagger_cut_is_one_organisation(nlp, text: str, name: str) ->
 ])
 def test_a_person_after_an_organisation_stays_a_person(nlp, text: str, person: str) -> None:
     assert person in [e.text for e in nlp(text).ents if e.label_ == "PERSON"]
+
+
+@pytest.mark.parametrize("text", [
+    "Estonia received six HIMARS on Monday. HIMARS has changed the war.",  # counted
+    "HIMARS, a truck-mounted rocket launcher, has changed the war.",  # a weapon beside it
+    "Ukraine uses the High Mobility Artillery Rocket System (HIMARS) every day. HIMARS has "
+    "changed the war, officials say.",  # spelled out as one
+])
+def test_a_weapon_system_is_no_organisation(nlp, text: str) -> None:
+    assert "HIMARS" not in organisations(nlp, text)
+    assert "HIMARS" in [e.text for e in nlp(text).ents if e.label_ == "PRODUCT"]
+
+
+def test_a_body_that_owns_weapons_stays_a_body(nlp) -> None:
+    text = "NATO aircraft patrolled the border on Monday. NATO said six more jets would arrive."
+    assert organisations(nlp, text) == ["NATO", "NATO"]

@@ -724,3 +724,34 @@ def test_a_company_named_after_people_or_with_a_title_is_one_body(nlp, text: str
                                                                    speaker: str) -> None:
     att = find_attributions(nlp(text))[-1]
     assert (att.speaker, att.anonymous) == (speaker, False)
+
+
+@pytest.mark.parametrize("text", [
+    # a weapon system is no body with a spokesperson, however the tagger tags its name
+    "Estonia received six HIMARS on Monday. HIMARS has changed the war, officials say. A "
+    "spokesperson said training would take a month.",
+    "HIMARS, a truck-mounted rocket launcher, has changed the war. A spokesperson said training "
+    "would take a month.",
+    # a body named in passing is not the one a bare spokesperson speaks for
+    "Estonia ordered six more HIMARS launchers from Lockheed Martin. A spokesperson said "
+    "deliveries would start in May.",
+    "The HIMARS, built by Lockheed Martin, has changed the war. “It is the most precise system we "
+    "have,” a spokesperson said.",
+])
+def test_a_spokesperson_near_a_weapon_or_a_maker_named_in_passing_stays_unnamed(nlp,
+                                                                                  text: str) -> None:
+    att = find_attributions(nlp(text))[-1]
+    assert (att.speaker, att.anonymous) == ("anonymous spokesperson", True)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    ("Lockheed Martin builds the HIMARS in Arkansas. A spokesperson said the line would double.",
+     "Lockheed Martin"),
+    ("The plan was criticised by Human Rights Watch. A spokesperson said the group would appeal.",
+     "Human Rights Watch"),
+    ("According to NATO, the drills will last a week. A spokesperson said the alliance was ready.",
+     "NATO"),
+])
+def test_a_spokesperson_speaks_for_the_body_that_acts(nlp, text: str, speaker: str) -> None:
+    att = find_attributions(nlp(text))[-1]
+    assert (att.speaker, att.anonymous) == (speaker, False)

@@ -296,6 +296,16 @@ def _subjectish(tok: Token) -> bool:
     return False
 
 
+def _whose_body(noun: Token) -> bool:
+    """Whether a body noun says which body it is: "Russia's foreign ministry", "the Russian
+    foreign ministry", "the Pentagon press office"; not "the ministry", "the foreign ministry",
+    nor one the article leaves unnamed ("one Gulf government", "a Russian ministry")."""
+    children = list(noun.children)
+    return (noun.lower_ in BODY_NOUNS and not any(c.lower_ in _INDEFINITE for c in children)
+            and any(c.dep_ == "poss" or (c.dep_ in ("amod", "compound", "nmod") and (
+                c.ent_type_ in ("GPE", "NORP", "ORG") or c.pos_ == "PROPN")) for c in children))
+
+
 def _acts(tok: Token) -> bool:
     """Whether what is named at `tok` does something in its sentence: its subject or part of it
     (`_subjectish`), the agent of a passive clause ("was criticised by Human Rights Watch") or
@@ -605,9 +615,11 @@ class SpeakerResolver:
                         or (obj.pos_ == "PROPN" and obj.text[:1].isupper()
                             and self._speaks_as_person(obj))):
                     return None  # a person's spokesperson does not speak as that person
-                if obj.pos_ == "PROPN" or obj.ent_type_ in ("ORG", "GPE"):
-                    return self.resolve_head(obj, depth + 1)
-                return self._body_before(head, "ORG", depth, bare=False)  # "for the agency"
+                if obj.pos_ == "PROPN" or obj.ent_type_ in ("ORG", "GPE") or _whose_body(obj):
+                    return self.resolve_head(obj, depth + 1)  # "for the Russian foreign ministry"
+                # "for the ministry": the one named before, else the one organisation in sight
+                return (self._earlier_body(head, obj, depth)
+                        or self._body_before(head, "ORG", depth, bare=False))
         owner = self._owner(head)
         if owner is not None:  # "NATO's spokesperson"; a person's one is anonymous
             return None if self._speaks_as_person(owner) else self.resolve_head(owner, depth + 1)
@@ -622,6 +634,20 @@ class SpeakerResolver:
         if [c.lower_ for c in compounds] == ["government"] and not list(compounds[0].children):
             return self._body_before(head, "GPE", depth)  # not "a Chinese government spokesman"
         return None if compounds else self._body_before(head, "ORG", depth)
+
+    def _earlier_body(self, head: Token, noun: Token, depth: int) -> Speaker | None:
+        """Which body "for the ministry" means: the nearest earlier one that noun names with
+        whose it is ("Russia's foreign ministry called it a provocation. A spokeswoman for the
+        ministry said"), outside quotes, in the head's sentence and the two reporter's sentences
+        before."""
+        if noun.lower_ not in BODY_NOUNS:
+            return None
+        start = _sentence_start(head, 2, self.inside)
+        for tok in reversed(self.doc[start : head.i]):
+            if (tok.lower_ == noun.lower_ and self.inside[tok.i] < 0 and _whose_body(tok)
+                    and tok.dep_ not in ("compound", "amod")):
+                return self.resolve_head(tok, depth + 1)
+        return None
 
     @staticmethod
     def _owner(head: Token) -> Token | None:

@@ -74,6 +74,18 @@ from analysis.records import Attribution
         ("Jo Kay", "Jo Kay", "Jo Kay, a former senator, now at the Brookings Institution", "expert"),
         # "General Assembly" is longer than "general" at the same place
         ("UN General Assembly", "the General Assembly", "", "international"),
+        # a ministry and a minister are a foreign government's (the US has departments and
+        # secretaries), their defence ones too; a foreign defence official is a foreign
+        # government's official, an unnamed defence official with no nationality the Pentagon's
+        ("Defence Ministry", "The Defence Ministry spokesman", "Defence Ministry", "international"),
+        ("anonymous defence ministry spokesman", "a defence ministry spokesman", "",
+         "international"),
+        ("Lotte Verhaegen", "Defence Minister Lotte Verhaegen", "", "international"),
+        ("anonymous senior Polish defence official", "A senior Polish defence official", "",
+         "international"),
+        ("anonymous senior defense official", "A senior defense official", "", "military"),
+        ("anonymous senior US defence official", "A senior US defence official", "", "military"),
+        ("Defense Department", "The Defense Department spokesman", "", "military"),
         # a company's name is no rank
         ("General Dynamics", "a spokesman", "General Dynamics", "other"),
     ],

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.actors import actor_type_of
+from analysis.actors import actor_type, actor_type_of
 from analysis.nlp import load_nlp
 from analysis.quotes import find_attributions
 
@@ -755,3 +755,29 @@ def test_a_spokesperson_near_a_weapon_or_a_maker_named_in_passing_stays_unnamed(
 def test_a_spokesperson_speaks_for_the_body_that_acts(nlp, text: str, speaker: str) -> None:
     att = find_attributions(nlp(text))[-1]
     assert (att.speaker, att.anonymous) == (speaker, False)
+
+
+@pytest.mark.parametrize("text, speaker", [
+    # whether the tagger reads "ministry" as a noun or a proper noun
+    ("“This is a provocation,” a spokeswoman for the Russian foreign ministry said.",
+     "Russian foreign ministry"),
+    ("A spokesman for China's foreign ministry, asked about the test, denied that it had taken "
+     "place.", "China's foreign ministry"),
+    # "the ministry" is the one named before
+    ("Russia's foreign ministry called the decision a provocation. A spokeswoman for the ministry "
+     "said Moscow would respond.", "Russia's foreign ministry"),
+])
+def test_a_spokesperson_for_a_named_ministry_speaks_for_it(nlp, text: str, speaker: str) -> None:
+    att = find_attributions(nlp(text))[-1]
+    assert (att.speaker, att.anonymous) == (speaker, False)
+    assert actor_type(att) == "international"
+
+
+@pytest.mark.parametrize("text", [
+    "A spokesman for one Gulf government said the rule was a strange way to build trust.",
+    "The foreign ministry was not consulted. A spokeswoman for the ministry said Moscow would "
+    "respond.",
+])
+def test_a_spokesperson_for_a_body_left_unnamed_stays_unnamed(nlp, text: str) -> None:
+    att = find_attributions(nlp(text))[-1]
+    assert att.anonymous and att.speaker.startswith("anonymous spokes")

@@ -66,10 +66,8 @@ def _untagged_body(head: Token) -> Span | None:
 
 def _cut_short(ent: Span) -> Span | None:
     """The whole name of an organisation the tagger cut before its last word, when that word
-    hangs on the organisation's words and ends the name ("Lockheed" of "Lockheed Martin", with
-    "Martin" tagged a person or a product, or left untagged); None for a title ("Senator"
-    before "Graham") and for a given name the tagger left out of a person's ("Pentagon John
-    Kirby" with only "Kirby" tagged)."""
+    hangs on the organisation's words and is tagged a one-word person or product ("Lockheed"
+    of "Lockheed Martin"); None for a title ("Senator" before "Graham")."""
     doc = ent.doc
     if ent.label_ != "ORG" or ent.end >= len(doc):
         return None
@@ -82,11 +80,10 @@ def _cut_short(ent: Span) -> Span | None:
     if any(t.lower_.rstrip(".") in titles() for t in (*ent, word)):
         return None
     one_word = word.ent_iob_ != "B" or ent.end + 1 == len(doc) or doc[ent.end + 1].ent_iob_ != "I"
-    if word.ent_type_ not in _MISTAKEN | {"PERSON"} or not one_word:
+    # an untagged word may be anything after a name in a title-case headline ("FBI Decision",
+    # "NFL Legend") or a given name whose surname alone the tagger tagged ("Pentagon John Kirby")
+    if word.ent_type_ not in ("PERSON", "PRODUCT") or not one_word:
         return None
-    if (not word.ent_type_ and word.dep_ in ("compound", "flat") and word.head.i > word.i
-            and _capitalised(word.head)):
-        return None  # an untagged given name: "Pentagon John Kirby" with only "Kirby" tagged
     return doc[ent.start : ent.end + 1]
 
 
@@ -113,8 +110,8 @@ def _same_name_elsewhere(doc: Doc, names: list[Span]) -> list[Span]:
     return out
 
 
-# What makes a thing counted, not a body ("more HIMARS", "six Patriots").
-_MORE = frozenset({"more", "additional", "extra", "several", "fewer", "few", "many"})
+# What counts a thing ("more HIMARS", "six HIMARS").
+_MORE = frozenset({"more", "additional", "extra", "several", "fewer"})
 # Participles that say a thing was made ("HIMARS, built by Lockheed Martin").
 _MADE = frozenset({"made", "built", "manufactured", "produced", "designed", "developed"})
 # What a name may be tagged and still be a weapon's ("Storm Shadow" a person, "HIMARS" an
@@ -132,16 +129,29 @@ def _weapon_word(word: str) -> bool:
     return _singular(word.lower()) in weapon_nouns()
 
 
+def _counted(head: Token) -> bool:
+    """A code name counted in its sentence ("six HIMARS", "more ATACMS", "two F-16s"): letters
+    in capitals or with a digit, not a person's, with a number or "more" before it on its line.
+    People are counted too ("two Hispanics", "many more Latinos"), a list's numbers stand on a
+    line of their own before its headings, "one PAC called ..." is "a PAC", and a headline in
+    capitals counts nothing ("TWO DEAD")."""
+    code = (head.is_upper and len(head) > 1) or any(ch.isdigit() for ch in head.text)
+    if not code or head.ent_type_ == "PERSON":
+        return False
+    return any(c.i < head.i and "\n" not in c.doc[c.i : head.i].text
+               and (c.dep_ == "nummod" and c.ent_type_ in ("", "CARDINAL")
+                    and c.lower_ != "one" and not c.is_upper
+                    or c.dep_ == "amod" and c.lower_ in _MORE) for c in head.children)
+
+
 def _names_a_weapon(head: Token) -> bool:
     """Whether the article says the name headed by `head` is a thing, not a body: a weapon noun
-    beside it ("HIMARS, a rocket launcher"; "system" too), counted ("six HIMARS", "more
-    HIMARS"), or made by someone ("HIMARS, built by Lockheed Martin")."""
+    beside it ("HIMARS, a rocket launcher"; "system" too), counted (`_counted`), or made by
+    someone ("HIMARS, built by Lockheed Martin")."""
+    if _counted(head):
+        return True
     for c in head.children:
         if c.dep_ == "appos" and (_weapon_word(c.lower_) or _singular(c.lower_) == "system"):
-            return True
-        if c.i < head.i and (c.dep_ == "nummod" and c.ent_type_ in ("", "CARDINAL")
-                             and c.text[-2:] not in ("st", "nd", "rd", "th")  # "23rd Street"
-                             or c.dep_ == "amod" and c.lower_ in _MORE):
             return True
         if (c.dep_ == "acl" and c.lower_ in _MADE
                 and any(g.dep_ == "agent" for g in c.children)):

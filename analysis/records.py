@@ -27,7 +27,7 @@ KINDS: tuple[str, ...] = ("direct", "indirect")
 # article. A store remembers the oldest version whose quotes it holds, so the dashboard can say
 # when `python -m analysis reextract` would bring it up to date. tests/test_extractor_version.py
 # fails when the demo articles' extraction changes and this does not.
-EXTRACTOR_VERSION = "2026-11-25.9.1"
+EXTRACTOR_VERSION = "2026-11-25.9.2"
 
 Span = tuple[int, int]
 

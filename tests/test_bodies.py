@@ -71,3 +71,17 @@ def test_a_weapon_system_is_no_organisation(nlp, text: str) -> None:
 def test_a_body_that_owns_weapons_stays_a_body(nlp) -> None:
     text = "NATO aircraft patrolled the border on Monday. NATO said six more jets would arrive."
     assert organisations(nlp, text) == ["NATO", "NATO"]
+
+
+@pytest.mark.parametrize("text, person", [
+    # a numbered list's heading: the number stands on its own line
+    ("Voices of the year\n\n3\nMaria Ortega Explains Her Vote\n\nMaria Ortega said the ban was "
+     "overdue.", "Maria Ortega"),
+])
+def test_a_numbered_heading_is_no_count_of_weapons(nlp, text: str, person: str) -> None:
+    assert person in [e.text for e in nlp(text).ents if e.label_ == "PERSON"]
+
+
+def test_one_organisation_is_no_count_of_weapons(nlp) -> None:
+    text = "Conservative groups paid for the ads, including one PAC called Stop Them Now."
+    assert "PAC" in organisations(nlp, text)

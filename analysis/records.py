@@ -22,12 +22,17 @@ ACTOR_TYPES: tuple[str, ...] = (
 )
 STANCES: tuple[str, ...] = ("supportive", "opposed", "neutral")
 KINDS: tuple[str, ...] = ("direct", "indirect")
-# Bumped (to the day's date; ".2", ".3" for later bumps on one day, which still sort after it)
+# Bumped (to the day's date; ".2", ".3" for later bumps on one day; `version_order` sorts them)
 # whenever a change to extraction, speakers or actor types changes what is stored for an
 # article. A store remembers the oldest version whose quotes it holds, so the dashboard can say
 # when `python -m analysis reextract` would bring it up to date. tests/test_extractor_version.py
 # fails when the demo articles' extraction changes and this does not.
 EXTRACTOR_VERSION = "2026-11-25.9.2"
+
+
+def version_order(version: str) -> tuple[int, ...]:
+    """An extractor version as numbers, to compare: as text, "2026-11-25.10" came before ".9"."""
+    return tuple(int(part) for part in version.replace("-", ".").split(".") if part.isdigit())
 
 Span = tuple[int, int]
 

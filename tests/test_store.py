@@ -181,3 +181,11 @@ def test_a_store_remembers_the_oldest_extractor_version_it_holds():
     assert extractor_version(con) == "2026-10-01"
     record_extractor(con, "2026-12-01", whole_store=True)
     assert extractor_version(con) == "2026-12-01"
+    # later bumps of one day: ".10" is newer than ".9", though it sorts before it as text
+    record_extractor(con, "2026-12-01.9", whole_store=True)
+    record_extractor(con, "2026-12-01.10", whole_store=False)
+    assert extractor_version(con) == "2026-12-01.9"
+    record_extractor(con, "2026-12-01.9.2", whole_store=False)
+    assert extractor_version(con) == "2026-12-01.9"
+    record_extractor(con, "2026-12-01", whole_store=False)
+    assert extractor_version(con) == "2026-12-01"

@@ -12,7 +12,7 @@ import json
 
 import duckdb
 
-from analysis.records import Article, Quote
+from analysis.records import Article, Quote, version_order
 from analysis.store.locking import write_transaction
 
 
@@ -88,7 +88,7 @@ def record_extractor(con: duckdb.DuckDBPyConnection, version: str, *, whole_stor
     store keeps the older of the two, and a store of unknown version stays unknown."""
     current = extractor_version(con)
     with write_transaction(con) as cur:
-        if whole_store or (current is not None and version < current):
+        if whole_store or (current is not None and version_order(version) < version_order(current)):
             cur.execute("INSERT OR REPLACE INTO meta VALUES ('extractor_version', ?)", [version])
 
 

@@ -79,7 +79,13 @@ def _from_widgets() -> Filters:
 
 
 def _on_change() -> None:
-    set_filters(_from_widgets())
+    f = _from_widgets()
+    if f.date_from and f.date_to and f.date_from > f.date_to:
+        # as for a link with such a range: named in the sidebar and not applied, rather than an
+        # empty page with no word of why (and a URL that a reload would then refuse)
+        st.session_state[INVALID_KEY] = [f"From {f.date_from} is after To {f.date_to}"]
+        f = replace(f, date_from=None, date_to=None)
+    set_filters(f)
     st.session_state.pop(BACK_KEY, None)  # a new filter ends the drill-down
 
 

@@ -212,6 +212,16 @@ def shipped_first(sets: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return dict(sorted(sets.items(), key=lambda kv: "shipped" not in kv[0]))
 
 
+# The cards' files as a person choosing among them knows them.
+_SOURCE_NAMES = {"model_card.json": "the benchmark (bench/stance_bench.py)",
+                 "stance.json": "the saved model's training run"}
+
+
+def source_name(card_file: str) -> str:
+    """A card file's name as the Model page lists it: "model_card.json" is "the benchmark ..."."""
+    return _SOURCE_NAMES.get(card_file, card_file)
+
+
 def evaluation_sources(by_source: dict[str, dict[str, dict[str, Any]]]
                        ) -> dict[str, dict[str, dict[str, Any]]]:
     """The sources that hold metric sets, each's sets with the shipped model's first.
@@ -220,4 +230,6 @@ def evaluation_sources(by_source: dict[str, dict[str, dict[str, Any]]]
     page lets a person choose the source, then the evaluation: "model_card.json: " before every
     evaluation made the shipped one about 440 px wide, cut in a box of 390 at 900 px (a projector).
     """
-    return {source: shipped_first(sets) for source, sets in by_source.items() if sets}
+    found = {source: shipped_first(sets) for source, sets in by_source.items() if sets}
+    # the benchmark first: it holds every evaluation; a training run or the store, one
+    return dict(sorted(found.items(), key=lambda kv: kv[0] != source_name("model_card.json")))

@@ -49,9 +49,9 @@ if card:
                 min_value=0.0, max_value=1.0, format="percent")})
 
 sources = model_card.evaluation_sources(
-    {**{name: model_card.metric_sets(cd) for name, cd in cards.items()},
+    {**{model_card.source_name(name): model_card.metric_sets(cd) for name, cd in cards.items()},
      # the store's record of each model that scored its quotes
-     **{f"store, model {row.version}": model_card.metric_sets(row.metrics)
+     **{f"the store's record of model {row.version}": model_card.metric_sets(row.metrics)
         for row in models.itertuples()}})
 st.subheader("How well it measured")
 news = model_card.news_quotes_summary(cards.get("model_card.json", {}))

@@ -169,8 +169,9 @@ def test_evaluations_are_chosen_by_source_then_by_name():
     one = model_card.evaluation_sources({"model_card.json": card, "stance.json": {}})
     assert {k: list(v) for k, v in one.items()} == {
         "model_card.json": ["grouped_cv.two_stage (shipped)", "grouped_cv.tfidf_lr"]}
-    both = model_card.evaluation_sources({"model_card.json": card,
-                                          "store, model v3": {"grouped_cv": {}}})
+    bench = model_card.source_name("model_card.json")
+    both = model_card.evaluation_sources({"store, model v3": {"grouped_cv": {}}, bench: card})
     assert {k: list(v) for k, v in both.items()} == {
-        "model_card.json": ["grouped_cv.two_stage (shipped)", "grouped_cv.tfidf_lr"],
+        bench: ["grouped_cv.two_stage (shipped)", "grouped_cv.tfidf_lr"],
         "store, model v3": ["grouped_cv"]}
+    assert list(both)[0] == bench == "the benchmark (bench/stance_bench.py)"  # it holds them all

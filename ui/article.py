@@ -98,9 +98,12 @@ def show_reasons(row: dict[str, Any]) -> None:
     st.html(quote_card(str(row.get("quote") or ""), row.get("stance")))
     probs = pd.DataFrame({"stance": list(STANCES),
                           "probability": [row.get(f"p_{s}") for s in STANCES]})
+    # widths that fit the side column at 900 px (a projector), where the bar ran on past the
+    # table's edge and took its percentage with it
     st.dataframe(probs, hide_index=True, width="stretch", column_config={
+        "stance": st.column_config.TextColumn("stance", width=80),
         "probability": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
-                                                       format="percent")})
+                                                       format="percent", width=80)})
     scorer, why = data.stance_scorer()
     if scorer is None:
         st.info(f"No explanation: {why}.")

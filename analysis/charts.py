@@ -393,7 +393,9 @@ def speaker_timeline(df: pd.DataFrame, speaker: str) -> go.Figure:
     """One speaker's quotes per period, stacked by stance."""
     title = f"{speaker}: quotes and stance over time"
     if df.empty:
-        return empty_figure(title, "No quotes from this speaker in these filters.")
+        # the table under the chart lists undated quotes too: an empty axis must not deny them
+        return empty_figure(title, "No dated quotes in these filters.<br>"
+                                   "Quotes from undated articles are in the table.")
     fig = go.Figure()
     for stance in STANCES:
         part = df[df["stance"] == stance]

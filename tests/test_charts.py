@@ -132,6 +132,14 @@ def test_small_multiples_have_one_panel_per_outlet(ro_con):
     assert all(len(c) == 6 for t in fig.data for c in t.customdata)  # outlet for drill-down
 
 
+def test_an_empty_speaker_timeline_does_not_deny_undated_quotes():
+    """The table under it lists a speaker's undated quotes: "No quotes from this speaker"
+    contradicted it."""
+    fig = charts.speaker_timeline(pd.DataFrame(columns=["period", "stance", "n", "example"]), "Ann")
+    said = " ".join(a.text for a in fig.layout.annotations)
+    assert "No dated quotes" in said and "undated" in said
+
+
 def test_small_multiples_order_outlets_by_quotes_then_name_whatever_the_row_order():
     """Outlets tied on quotes came back from the query in any order, and their panels swapped
     places from one run to the next."""

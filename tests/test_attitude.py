@@ -56,6 +56,12 @@ ISSUE = "Closing the harbour to cruise ships"
     ("That is the right of every port.", (0.0, 0.0)),
     ("They will respond with necessary measures.", (0.0, 0.0)),
     ("It may not be catastrophic, but it worries me.", (0.0, 0.0)),
+    # ... or when it is someone else's, or in question
+    ("They tell me it isn't dangerous, and then they tell me not to touch it.", (0.0, 0.0)),
+    ("Critics claim this decision is reckless.", (0.0, 0.0)),
+    ("We are told it is a wise decision.", (0.0, 0.0)),
+    ("We say it is a wise decision.", (1.0, 0.0)),
+    ("Nobody knows whether she supports the measure.", (0.0, 0.0)),
 ])
 def test_attitude_toward_the_change(text: str, expected: tuple[float, float]) -> None:
     assert attitude(text, ISSUE) == expected

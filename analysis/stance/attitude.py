@@ -6,10 +6,11 @@ led by "this", "the", "today's"... ("this decision", "the government's move"), a
 "this", or the issue's own verb ("we support lifting the embargo"). A negation in the three words
 before the verb turns it round ("we cannot support this decision"); "neither welcome nor oppose"
 says neither, and nor does someone else's attitude in a relative clause ("critics who oppose this
-decision are wrong") or one aimed at a decision that names another change ("the decision to keep
-the ban" toward lifting it). A verdict said of the change counts the same way: "a wise
-decision", "it would be a mistake", "lifting the embargo is long overdue", "this is no betrayal".
-The words are data, in attitude_words.txt.
+decision are wrong"), an attitude in question ("whether she supports the measure") or one aimed
+at a decision that names another change ("the decision to keep the ban" toward lifting it). A
+verdict said of the change counts the same way: "a wise decision", "it would be a mistake",
+"lifting the embargo is long overdue", "this is no betrayal"; not one the speaker reports from
+others ("they tell me it isn't dangerous"). The words are data, in attitude_words.txt.
 
 The polarity stage reads these. Its other blocks learn what a word means *for an issue*, and the
 training statements use "support" mostly for a ban ("we support the ban" toward lifting it), so
@@ -34,6 +35,12 @@ _LEADERS = frozenset({"the", "this", "that", "these", "its", "their", "our", "yo
 _BARE = frozenset({"it", "this", "that"})
 _RELATIVE = frozenset({"who", "which", "that", "whom"})
 _RELATIVE_PRONOUNS = _RELATIVE - {"that"}  # "that" also opens "I think that this is wise"
+# Words that report someone's words: "they tell me it isn't dangerous" is not the speaker's verdict.
+_REPORTING = frozenset({"say", "said", "says", "tell", "told", "tells", "claim", "claimed",
+                        "claims", "insist", "insisted", "insists", "assure", "assured", "assures",
+                        "argue", "argued", "argues", "promise", "promised", "promises"})
+_OWN = frozenset({"i", "we"})
+_CONDITIONAL = frozenset({"if", "whether", "unless"})  # "whether she supports the measure"
 # A verdict said of the change: "<it | this | this decision | lifting the ban> <is> <not> <a> wise".
 _COPULAS = frozenset({"is", "was", "be", "been", "are", "were", "seems", "remains", "isn't",
                       "wasn't", "it's", "this's"})
@@ -102,6 +109,20 @@ def _change_nouns() -> frozenset[str]:
     return frozenset(entry[0] for entry in attitude_words()["change"])
 
 
+def _reported(tokens: list[str], at: int) -> bool:
+    """Whether the clause whose first word is tokens[at] reports what someone else says: a
+    reporting verb in the three words before it whose subject is not "I" or "we" ("they tell me
+    it ...", "critics claim this ...", "we are told it ..."), or "if"/"whether" before it."""
+    for j in range(max(0, at - 3), at):
+        if tokens[j] in _CONDITIONAL:
+            return True
+        if tokens[j] in _REPORTING:
+            before = tokens[j - 1] if j else ""
+            passive = before in ("am", "are", "was", "were", "been", "be", "is")
+            return passive or before not in _OWN
+    return False
+
+
 def _verdict_on_change(tokens: list[str], lemmas: list[str], start: int, end: int,
                        change: str | None) -> tuple[bool, bool]:
     """(aimed at the change, negated) for the verdict words tokens[start:end].
@@ -114,7 +135,9 @@ def _verdict_on_change(tokens: list[str], lemmas: list[str], start: int, end: in
         # "a wise decision", "this reckless move"; not "(respond with) necessary measures"
         led = start > 0 and (tokens[start - 1] in _LEADERS | {"a", "an"}
                              or tokens[start - 1].endswith("'s"))
-        return led and _aims_at_change(tokens, lemmas, end, change), False
+        # "they tell me it is a wise decision": the clause opens a few words back
+        return (led and _aims_at_change(tokens, lemmas, end, change)
+                and not _reported(tokens, max(0, start - 3))), False
     if end < len(tokens) and (tokens[end] not in _AFTER_VERDICT
                               or (tokens[end] == "of" and tokens[start] == "right")):
         return False, False  # "the right of every nation" is the noun
@@ -138,6 +161,8 @@ def _verdict_on_change(tokens: list[str], lemmas: list[str], start: int, end: in
             subject -= 1
     if subject < 0 or (negated and end < len(tokens) and tokens[end] == "but"):
         return False, False  # "it may not be catastrophic, but ...": a concession
+    if _reported(tokens, subject):
+        return False, False
     if infinitive:
         return change is not None and lemmas[end + 1] == change, negated
     if tokens[subject] in _SUBJECT_COPULAS or tokens[subject] in ("it", "this"):
@@ -165,6 +190,8 @@ def attitude(text: str, issue: str) -> tuple[float, float]:
     for i in range(len(tokens)):
         if i and tokens[i - 1] in _RELATIVE:
             continue  # "critics who oppose this decision": someone else's attitude
+        if any(t in _CONDITIONAL for t in tokens[max(0, i - 3):i]):
+            continue  # "whether she supports the measure": no attitude taken
         for side, section in enumerate(("approve", "disapprove")):
             n = _match(lemmas, i, lexicon[section])
             if not n or not _aims_at_change(tokens, lemmas, i + n, change):

@@ -43,7 +43,7 @@ MODEL_FILE = "stance.skops"
 CARD_FILE = "stance.json"
 EXTRA_FILE = "extra_rows.jsonl"
 # Bump when features or training change in a way the parameters below do not show.
-FEATURE_VERSION = 14
+FEATURE_VERSION = 15
 # The shipped configuration, chosen by grouped cross-validation (bench/stance_bench.py, model card).
 # `emb` weighs the MiniLM sentence-embedding block (analysis/stance/embed.py); `experts` is how many
 # labelled statements an issue needs for a model of its own (analysis/stance/experts.py). None of

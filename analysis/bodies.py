@@ -129,6 +129,11 @@ def _weapon_word(word: str) -> bool:
     return _singular(word.lower()) in weapon_nouns()
 
 
+def _weapon_or_system(word: str) -> bool:
+    """A weapon noun, or "system": what a weapon's name may be set beside or end with."""
+    return _weapon_word(word) or _singular(word.lower()) == "system"
+
+
 def _counted(head: Token) -> bool:
     """A code name counted in its sentence ("six HIMARS", "more ATACMS", "two F-16s"): letters
     in capitals or with a digit, not a person's, with a number or "more" before it on its line.
@@ -151,7 +156,7 @@ def _names_a_weapon(head: Token) -> bool:
     if _counted(head):
         return True
     for c in head.children:
-        if c.dep_ == "appos" and (_weapon_word(c.lower_) or _singular(c.lower_) == "system"):
+        if c.dep_ == "appos" and _weapon_or_system(c.lower_):
             return True
         if (c.dep_ == "acl" and c.lower_ in _MADE
                 and any(g.dep_ == "agent" for g in c.children)):
@@ -170,8 +175,7 @@ def _spelled_out_weapon(doc: Doc, i: int) -> bool:
     while start > 0 and doc[start - 1].text[:1].isupper() and not doc[start - 1].is_sent_start:
         start -= 1
     words = [t.lower_ for t in doc[start:end]]
-    return bool(words) and (_weapon_word(words[-1]) or _singular(words[-1]) == "system") and any(
-        _weapon_word(w) for w in words)
+    return bool(words) and _weapon_or_system(words[-1]) and any(_weapon_word(w) for w in words)
 
 
 def _weapon_names(doc: Doc) -> set[tuple[str, ...]]:
